@@ -1,0 +1,110 @@
+// The results model of one run: what results.json (schema
+// tracesim.results/v1, docs/results-schema.md) holds.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace tracesim::reports {
+
+inline constexpr const char* kResultsSchema = "tracesim.results/v1";
+
+struct LatencySummary {
+  uint64_t count = 0;
+  double mean_ms = 0;
+  double p50_ms = 0;
+  double p90_ms = 0;
+  double p99_ms = 0;
+  double max_ms = 0;
+};
+
+struct SpanLedger {
+  uint64_t generated = 0;    // spans created by instrumentation (recording or not)
+  uint64_t sampled_out = 0;  // not sampled by the head sampler (never exported)
+  uint64_t stored = 0;       // in the span store at the end of the run (queryable)
+  uint64_t in_flight = 0;    // in a buffer, queue or message at the end of the run
+  std::map<std::string, uint64_t> dropped;  // cause -> spans (DropCauseName keys)
+  // generated - (sampled_out + stored + in_flight + sum(dropped)); must be 0.
+  int64_t imbalance = 0;
+  bool balanced() const { return imbalance == 0; }
+  uint64_t dropped_total() const;
+};
+
+struct TraceCounts {
+  uint64_t generated = 0;   // requests started (one trace each)
+  uint64_t sampled = 0;     // traces with at least one sampled span
+  uint64_t complete = 0;    // sampled traces with every sampled span stored
+  uint64_t incomplete = 0;  // sampled traces missing at least one sampled span
+};
+
+struct RequestCounts {
+  uint64_t started = 0;
+  uint64_t completed = 0;  // finished (ok or error) before the run ended
+  uint64_t failed = 0;     // of completed: ended in error (app error or a crashed host)
+};
+
+struct Overhead {
+  bool measured = false;  // false when no baseline ran (tracing off, or --no-baseline)
+  double request_latency_p50_pct = 0;
+  double request_latency_p99_pct = 0;
+  double cpu_pct = 0;  // extra CPU seconds on service hosts vs the baseline, in %
+  double baseline_request_p50_ms = 0;
+  double baseline_request_p99_ms = 0;
+  double baseline_service_cpu_s = 0;
+};
+
+struct CpuUsage {
+  double service_cpu_s = 0;    // CPU seconds executed on service hosts (app + tracing)
+  double tracing_cpu_s = 0;    // of which tracing (span ops, sampling, batching, export)
+  double collector_cpu_s = 0;
+  double storage_cpu_s = 0;
+};
+
+struct TimelineEvent {
+  std::string type;    // e.g. "host_crash"
+  std::string target;  // host name
+  double start_s = 0;
+  double end_s = -1;   // < 0: did not end within the run
+};
+
+// One row of the fixed-period time series (timeseries.csv).
+struct TimeSample {
+  double t_s = 0;
+  uint64_t spans_generated = 0;  // cumulative
+  uint64_t spans_stored = 0;     // cumulative arrivals into storage
+  uint64_t spans_dropped = 0;    // cumulative
+  uint64_t in_flight = 0;        // at the sample time
+  uint64_t sdk_queue_spans = 0;  // sum over SDK BatchSpanProcessor queues
+  uint64_t collector_buffered_spans = 0;  // batch processor + sending queue, all collectors
+  uint64_t requests_completed = 0;        // cumulative
+};
+
+struct RunInfo {  // wall-clock fields: excluded from determinism checks
+  double wall_seconds = 0;
+  double simulated_spans_per_wall_second = 0;
+  std::string tracesim_version;
+};
+
+struct Results {
+  std::string schema = kResultsSchema;
+  std::string scenario_name;
+  std::string scenario_source;
+  uint64_t seed = 0;
+  bool tracing_enabled = true;
+  std::string sampler;  // description of the head sampler
+  double simulated_seconds = 0;
+  SpanLedger spans;
+  TraceCounts traces;
+  RequestCounts requests;
+  LatencySummary request_latency;
+  LatencySummary span_delivery_latency;  // span end -> stored (queryable)
+  Overhead overhead;
+  CpuUsage cpu;
+  std::vector<TimelineEvent> timeline;
+  std::vector<TimeSample> timeseries;
+  RunInfo run;
+};
+
+}  // namespace tracesim::reports
