@@ -1,0 +1,144 @@
+#include "tracesim/pipeline/export_queue.h"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+namespace tracesim::pipeline {
+namespace {
+
+using std::chrono::milliseconds;
+
+ExportRequest MakeRequest(uint64_t id, size_t spans) {
+  ExportRequest r;
+  r.id = id;
+  for (size_t i = 0; i < spans; ++i) {
+    SpanData s;
+    s.trace_id = TraceId{id, i + 1};
+    s.span_id = SpanId{id * 1000 + i + 1};
+    s.trace_flags = kTraceFlagSampled;
+    r.spans.push_back(s);
+  }
+  return r;
+}
+
+// Records every drop call.
+class RecordingObserver : public DropObserver {
+ public:
+  struct Call {
+    Stage stage;
+    DropCause cause;
+    std::vector<SpanId> spans;
+  };
+  void OnDrop(Stage stage, DropCause cause, std::span<const SpanData> spans) noexcept override {
+    Call c{stage, cause, {}};
+    for (const auto& s : spans) c.spans.push_back(s.span_id);
+    calls.push_back(std::move(c));
+  }
+  std::vector<Call> calls;
+};
+
+TEST(ExportQueueTest, DefaultsAreTheCollectorsSendingQueue) {
+  SendingQueueOptions o;
+  EXPECT_TRUE(o.enabled);
+  EXPECT_EQ(o.num_consumers, 10);
+  EXPECT_EQ(o.queue_size, 1000);
+  ExportQueue q(o, nullptr);
+  EXPECT_EQ(q.capacity(), 1000u);
+}
+
+TEST(ExportQueueTest, FullQueueRejectsWithEnqueueFailedCountingExactlyTheRefusedSpans) {
+  CountingDropObserver counter;
+  ExportQueue q({.enabled = true, .num_consumers = 2, .queue_size = 3}, &counter);
+  for (uint64_t id = 1; id <= 5; ++id) {
+    Status s = q.Offer(MakeRequest(id, id), FromNanos(static_cast<int64_t>(id)));
+    if (id <= 3) {
+      EXPECT_TRUE(s.ok()) << id;
+    } else {
+      EXPECT_EQ(s.code(), StatusCode::kResourceExhausted) << id;
+    }
+  }
+  EXPECT_EQ(q.size(), 3u);
+  EXPECT_EQ(q.span_count(), 1u + 2u + 3u);
+  EXPECT_TRUE(q.full());
+  EXPECT_EQ(q.rejected_requests(), 2u);
+  EXPECT_EQ(counter.count(DropCause::kEnqueueFailed), 4u + 5u);
+  EXPECT_EQ(counter.total(), 9u);
+}
+
+TEST(ExportQueueTest, RejectionReportsStageCauseAndTheRequestsSpans) {
+  RecordingObserver obs;
+  ExportQueue q({.enabled = true, .num_consumers = 1, .queue_size = 1}, &obs);
+  ASSERT_TRUE(q.Offer(MakeRequest(1, 1), kTimeZero).ok());
+  EXPECT_FALSE(q.Offer(MakeRequest(2, 2), kTimeZero).ok());
+  ASSERT_EQ(obs.calls.size(), 1u);
+  EXPECT_EQ(obs.calls[0].stage, Stage::kCollectorExporter);
+  EXPECT_EQ(obs.calls[0].cause, DropCause::kEnqueueFailed);
+  EXPECT_EQ(obs.calls[0].spans, (std::vector<SpanId>{SpanId{2001}, SpanId{2002}}));
+}
+
+TEST(ExportQueueTest, RequestIsConsumedEvenWhenRefused) {
+  ExportQueue q({.enabled = true, .num_consumers = 1, .queue_size = 1}, nullptr);
+  ASSERT_TRUE(q.Offer(MakeRequest(1, 1), kTimeZero).ok());
+  ExportRequest r = MakeRequest(2, 4);
+  EXPECT_FALSE(q.Offer(std::move(r), kTimeZero).ok());
+  EXPECT_TRUE(r.spans.empty());  // NOLINT(bugprone-use-after-move): the contract says consumed
+}
+
+TEST(ExportQueueTest, TakeIsFifoAndStampsEnqueueTime) {
+  ExportQueue q({.enabled = true, .num_consumers = 1, .queue_size = 10}, nullptr);
+  for (uint64_t id = 1; id <= 4; ++id) {
+    ASSERT_TRUE(q.Offer(MakeRequest(id, 2), kTimeZero + milliseconds(10 * id)).ok());
+  }
+  for (uint64_t id = 1; id <= 4; ++id) {
+    auto r = q.Take();
+    ASSERT_TRUE(r.has_value());
+    EXPECT_EQ(r->id, id);
+    EXPECT_EQ(r->enqueued_at, kTimeZero + milliseconds(10 * id));
+    EXPECT_EQ(r->spans.size(), 2u);
+    EXPECT_EQ(q.span_count(), 2 * (4 - id));
+  }
+  EXPECT_FALSE(q.Take().has_value());
+  EXPECT_TRUE(q.empty());
+}
+
+TEST(ExportQueueTest, TakingFreesCapacity) {
+  CountingDropObserver counter;
+  ExportQueue q({.enabled = true, .num_consumers = 1, .queue_size = 2}, &counter);
+  ASSERT_TRUE(q.Offer(MakeRequest(1, 1), kTimeZero).ok());
+  ASSERT_TRUE(q.Offer(MakeRequest(2, 1), kTimeZero).ok());
+  EXPECT_FALSE(q.Offer(MakeRequest(3, 1), kTimeZero).ok());
+  ASSERT_TRUE(q.Take().has_value());
+  EXPECT_TRUE(q.Offer(MakeRequest(4, 1), kTimeZero).ok());
+  EXPECT_EQ(q.Take()->id, 2u);
+  EXPECT_EQ(q.Take()->id, 4u);
+  EXPECT_EQ(counter.total(), 1u);
+}
+
+TEST(ExportQueueTest, DrainAllReturnsEverythingOldestFirst) {
+  CountingDropObserver counter;
+  ExportQueue q({.enabled = true, .num_consumers = 1, .queue_size = 5}, &counter);
+  for (uint64_t id = 1; id <= 3; ++id) ASSERT_TRUE(q.Offer(MakeRequest(id, id), kTimeZero).ok());
+  std::vector<ExportRequest> all = q.DrainAll();
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].id, 1u);
+  EXPECT_EQ(all[2].id, 3u);
+  EXPECT_EQ(all[2].spans.size(), 3u);
+  EXPECT_EQ(q.size(), 0u);
+  EXPECT_EQ(q.span_count(), 0u);
+  EXPECT_EQ(counter.total(), 0u);  // the driver reports crash losses, not the queue
+}
+
+TEST(SendingQueueOptionsTest, ValidationNamesTheKey) {
+  Status s = ValidateSendingQueueOptions({.enabled = true, .num_consumers = 10, .queue_size = 0});
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("sending_queue.queue_size"), std::string::npos) << s.message();
+  s = ValidateSendingQueueOptions({.enabled = true, .num_consumers = -1, .queue_size = 10});
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("sending_queue.num_consumers"), std::string::npos) << s.message();
+  EXPECT_TRUE(ValidateSendingQueueOptions({.enabled = false, .num_consumers = 0, .queue_size = 0}).ok());
+  EXPECT_TRUE(ValidateSendingQueueOptions({}).ok());
+}
+
+}  // namespace
+}  // namespace tracesim::pipeline
