@@ -1,0 +1,319 @@
+#include "tracesim/pipeline/span_store.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <vector>
+
+#include "tracesim/pipeline/random.h"
+
+namespace tracesim::pipeline {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+SpanData MakeSpan(TraceId trace, uint64_t span_id, ServiceId service, int64_t start_ns, int64_t duration_ns,
+                  OperationId operation = 0) {
+  SpanData s;
+  s.trace_id = trace;
+  s.span_id = SpanId{span_id};
+  s.service = service;
+  s.operation = operation;
+  s.start = FromNanos(start_ns);
+  s.end = FromNanos(start_ns + duration_ns);
+  return s;
+}
+
+// Identity of a span for comparisons (SpanData has no operator==).
+struct SpanKey {
+  TraceId trace_id;
+  uint64_t span_id;
+  int64_t start_ns;
+  int64_t end_ns;
+  ServiceId service;
+  OperationId operation;
+  friend auto operator<=>(const SpanKey&, const SpanKey&) = default;
+};
+SpanKey KeyOf(const SpanData& s) {
+  return {s.trace_id, s.span_id.value, ToNanos(s.start), ToNanos(s.end), s.service, s.operation};
+}
+std::vector<SpanKey> KeysOf(const std::vector<SpanData>& spans) {
+  std::vector<SpanKey> keys;
+  for (const auto& s : spans) keys.push_back(KeyOf(s));
+  return keys;
+}
+
+TraceSearchQuery Unlimited() {
+  TraceSearchQuery q;
+  q.limit = 0;
+  return q;
+}
+
+SpanStoreOptions Options(size_t max_spans, Duration max_age = seconds(30)) {
+  SpanStoreOptions o;
+  o.max_block_spans = max_spans;
+  o.max_block_age = max_age;
+  return o;
+}
+
+TEST(SpanStoreTest, CreateValidatesOptions) {
+  EXPECT_TRUE(SpanStore::Create({}).ok());
+  auto zero_spans = SpanStore::Create(Options(0));
+  ASSERT_FALSE(zero_spans.ok());
+  EXPECT_EQ(zero_spans.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(zero_spans.status().message().find("max_block_spans"), std::string::npos);
+  auto zero_age = SpanStore::Create(Options(10, Duration::zero()));
+  ASSERT_FALSE(zero_age.ok());
+  EXPECT_NE(zero_age.status().message().find("max_block_age"), std::string::npos);
+  EXPECT_FALSE(SpanStore::Create(Options(10, -seconds(1))).ok());
+}
+
+TEST(SpanStoreTest, FindTraceReturnsExactlyTheTracesSpansAcrossHeadAndBlocks) {
+  SpanStore store(Options(100));
+  Rng rng(1);
+  std::vector<TraceId> traces;
+  for (int t = 0; t < 50; ++t) traces.push_back(TraceId{rng.NextU64(), rng.NextU64()});
+  std::map<TraceId, std::vector<SpanData>> expected;
+  for (int i = 0; i < 1030; ++i) {  // interleaved arrivals: 10 cut blocks + 30 spans in the head
+    const TraceId& t = traces[rng.Uniform(traces.size())];
+    SpanData s =
+        MakeSpan(t, rng.NextU64() | 1, static_cast<ServiceId>(rng.Uniform(5)),
+                 static_cast<int64_t>(rng.Uniform(1000000)), static_cast<int64_t>(rng.Uniform(5000)));
+    expected[t].push_back(s);
+    store.Append(std::move(s), FromNanos(i));
+  }
+  EXPECT_EQ(store.block_count(), 10u);
+  EXPECT_EQ(store.head_span_count(), 30u);
+  EXPECT_EQ(store.span_count(), 1030u);
+  for (auto& [trace, spans] : expected) {
+    std::sort(spans.begin(), spans.end(), [](const SpanData& a, const SpanData& b) {
+      return std::pair(a.start, a.span_id) < std::pair(b.start, b.span_id);
+    });
+    EXPECT_EQ(KeysOf(store.FindTrace(trace)), KeysOf(spans)) << trace.ToHex();
+  }
+  // Absent trace ids find nothing (Bloom filter + index).
+  for (int i = 0; i < 10000; ++i) {
+    ASSERT_TRUE(store.FindTrace(TraceId{rng.NextU64(), rng.NextU64()}).empty());
+  }
+}
+
+TEST(SpanStoreTest, SpansOfATraceAreOrderedByStartThenSpanIdThenArrival) {
+  SpanStore store(Options(4));
+  const TraceId t{1, 2};
+  store.Append(MakeSpan(t, 9, 0, 100, 1, /*operation=*/1), kTimeZero);
+  store.Append(MakeSpan(t, 3, 0, 100, 1, /*operation=*/2), kTimeZero);
+  store.Append(MakeSpan(t, 3, 0, 100, 1, /*operation=*/3), kTimeZero);  // same start and span id
+  store.Append(MakeSpan(t, 1, 0, 50, 1, /*operation=*/4), kTimeZero);   // cut here (4 spans)
+  store.Append(MakeSpan(t, 2, 0, 100, 1, /*operation=*/5), kTimeZero);  // head
+  ASSERT_EQ(store.block_count(), 1u);
+  std::vector<OperationId> ops;
+  for (const auto& s : store.FindTrace(t)) ops.push_back(s.operation);
+  EXPECT_EQ(ops, (std::vector<OperationId>{4, 5, 2, 3, 1}));
+}
+
+TEST(SpanStoreTest, DuplicateSpanIdsAreStoredAsGiven) {
+  SpanStore store(Options(2));
+  const TraceId t{7, 7};
+  store.Append(MakeSpan(t, 42, 1, 10, 5), kTimeZero);
+  store.Append(MakeSpan(t, 42, 1, 10, 5), kTimeZero);  // cut: block holds both copies
+  store.Append(MakeSpan(t, 42, 1, 10, 5), kTimeZero);  // and a third in the head
+  EXPECT_EQ(store.span_count(), 3u);
+  const auto spans = store.FindTrace(t);
+  ASSERT_EQ(spans.size(), 3u);
+  for (const auto& s : spans) EXPECT_EQ(s.span_id.value, 42u);
+  EXPECT_EQ(store.encoded_bytes(), 3 * EstimateWireBytes(MakeSpan(t, 42, 1, 10, 5)));
+}
+
+TEST(SpanStoreTest, CutsBySize) {
+  SpanStore store(Options(10));
+  for (int i = 0; i < 25; ++i) store.Append(MakeSpan(TraceId{0, uint64_t(i + 1)}, 1, 0, i, 1), kTimeZero);
+  EXPECT_EQ(store.block_count(), 2u);
+  EXPECT_EQ(store.head_span_count(), 5u);
+  EXPECT_EQ(store.trace_count_in_blocks(), 20u);
+  std::vector<SpanData> batch;
+  for (int i = 0; i < 15; ++i) batch.push_back(MakeSpan(TraceId{1, uint64_t(i + 1)}, 1, 0, i, 1));
+  store.AppendBatch(std::move(batch), kTimeZero);
+  EXPECT_EQ(store.block_count(), 4u);
+  EXPECT_EQ(store.head_span_count(), 0u);
+  EXPECT_EQ(store.span_count(), 40u);
+  EXPECT_FALSE(store.NextCutDeadline().has_value());
+}
+
+TEST(SpanStoreTest, CutsByAge) {
+  SpanStore store(Options(1000, seconds(1)));
+  const TimePoint t0 = FromNanos(5'000'000'000);
+  store.MaybeCutBlock(t0);  // empty head: nothing to cut
+  EXPECT_EQ(store.block_count(), 0u);
+  store.Append(MakeSpan(TraceId{0, 1}, 1, 0, 0, 1), t0);
+  store.Append(MakeSpan(TraceId{0, 2}, 1, 0, 0, 1), t0 + milliseconds(500));
+  ASSERT_TRUE(store.NextCutDeadline().has_value());
+  EXPECT_EQ(*store.NextCutDeadline(), t0 + seconds(1));
+  store.MaybeCutBlock(t0 + milliseconds(999));
+  EXPECT_EQ(store.block_count(), 0u);
+  store.MaybeCutBlock(t0 + seconds(1));
+  EXPECT_EQ(store.block_count(), 1u);
+  EXPECT_EQ(store.head_span_count(), 0u);
+
+  // A new head opens at its first append; Append cuts an over-age head first.
+  store.Append(MakeSpan(TraceId{0, 3}, 1, 0, 0, 1), t0 + seconds(3));
+  EXPECT_EQ(*store.NextCutDeadline(), t0 + seconds(4));
+  store.Append(MakeSpan(TraceId{0, 4}, 1, 0, 0, 1), t0 + seconds(10));
+  EXPECT_EQ(store.block_count(), 2u);
+  EXPECT_EQ(store.head_span_count(), 1u);
+  EXPECT_EQ(*store.NextCutDeadline(), t0 + seconds(11));
+  EXPECT_EQ(store.FindTrace(TraceId{0, 3}).size(), 1u);
+  EXPECT_EQ(store.FindTrace(TraceId{0, 4}).size(), 1u);
+}
+
+TEST(SpanStoreTest, ClearDropsEverythingAndTheStoreStaysUsable) {
+  SpanStore store(Options(8));
+  const size_t empty_bytes = store.memory_bytes();
+  for (int i = 0; i < 20; ++i)
+    store.Append(MakeSpan(TraceId{3, uint64_t(i % 4 + 1)}, i + 1, 0, i, 1), kTimeZero);
+  EXPECT_GT(store.memory_bytes(), empty_bytes + 20 * sizeof(SpanData));
+  EXPECT_GT(store.encoded_bytes(), 0u);
+  store.Clear();
+  EXPECT_EQ(store.span_count(), 0u);
+  EXPECT_EQ(store.block_count(), 0u);
+  EXPECT_EQ(store.head_span_count(), 0u);
+  EXPECT_EQ(store.encoded_bytes(), 0u);
+  EXPECT_EQ(store.memory_bytes(), empty_bytes);
+  EXPECT_TRUE(store.FindTrace(TraceId{3, 1}).empty());
+  EXPECT_TRUE(store.SearchTraces(Unlimited()).empty());
+  store.Append(MakeSpan(TraceId{3, 1}, 1, 0, 0, 1), kTimeZero);
+  EXPECT_EQ(store.FindTrace(TraceId{3, 1}).size(), 1u);
+}
+
+TEST(SpanStoreTest, AccountsEncodedAndMemoryBytes) {
+  SpanStore store(Options(64));
+  Rng rng(4);
+  uint64_t expected_encoded = 0;
+  for (int i = 0; i < 300; ++i) {
+    SpanData s = MakeSpan(TraceId{rng.NextU64(), rng.NextU64()}, i + 1, 0, i, 1);
+    if (i % 3 == 0) s.parent_span_id = SpanId{7};
+    if (i % 5 == 0) s.attributes.resize(3);
+    if (i % 7 == 0) s.trace_state = "vendor=some-long-value-that-is-not-inline";
+    expected_encoded += EstimateWireBytes(s);
+    store.Append(std::move(s), kTimeZero);
+  }
+  EXPECT_EQ(store.encoded_bytes(), expected_encoded);
+  // At least the span structs and their heap; at most a generous multiple.
+  EXPECT_GE(store.memory_bytes(), 300 * sizeof(SpanData));
+  EXPECT_LE(store.memory_bytes(), 300 * (sizeof(SpanData) + 200) + 64 * sizeof(SpanData) + 4096);
+}
+
+TEST(SpanStoreTest, RetentionDropsBlocksThatEndedBeforeTheCutoff) {
+  SpanStore store(Options(10));
+  for (int i = 0; i < 35; ++i) {  // block k holds spans ending at (10k..10k+9)*1s + 1ns
+    store.Append(MakeSpan(TraceId{0, uint64_t(i + 1)}, 1, 0, int64_t(i) * 1'000'000'000, 1), kTimeZero);
+  }
+  ASSERT_EQ(store.block_count(), 3u);
+  const uint64_t encoded_before = store.encoded_bytes();
+  EXPECT_EQ(store.DropBlocksEndedBefore(FromNanos(19'000'000'001)),
+            10u);  // block 1 ends exactly at the cutoff
+  EXPECT_EQ(store.block_count(), 2u);
+  EXPECT_EQ(store.span_count(), 25u);
+  EXPECT_EQ(store.encoded_bytes(),
+            encoded_before - 10 * EstimateWireBytes(MakeSpan(TraceId{0, 1}, 1, 0, 0, 1)));
+  EXPECT_TRUE(store.FindTrace(TraceId{0, 5}).empty());
+  EXPECT_EQ(store.FindTrace(TraceId{0, 15}).size(), 1u);
+  EXPECT_EQ(store.DropBlocksEndedBefore(kTimeInfinite), 20u);  // head is never dropped
+  EXPECT_EQ(store.span_count(), 5u);
+  EXPECT_EQ(store.FindTrace(TraceId{0, 35}).size(), 1u);
+}
+
+// Brute force: a trace matches iff one of its spans satisfies every condition.
+std::vector<TraceId> BruteForceSearch(const std::vector<SpanData>& all, const TraceSearchQuery& q) {
+  std::set<TraceId> ids;
+  for (const auto& s : all) {
+    if (q.service && s.service != *q.service) continue;
+    if (q.min_duration.count() > 0 && s.duration() < q.min_duration) continue;
+    if (q.start_min && s.start < *q.start_min) continue;
+    if (q.start_max && s.start > *q.start_max) continue;
+    ids.insert(s.trace_id);
+  }
+  std::vector<TraceId> out(ids.begin(), ids.end());
+  if (q.limit != 0 && out.size() > q.limit) out.resize(q.limit);
+  return out;
+}
+
+TEST(SpanStoreTest, SearchTracesMatchesBruteForceOnRandomData) {
+  Rng rng(99);
+  SpanStore store(Options(512, milliseconds(1500)));
+  std::vector<SpanData> all;
+  std::vector<TraceId> traces;
+  for (int t = 0; t < 700; ++t) traces.push_back(TraceId{rng.NextU64(), rng.NextU64()});
+  constexpr int64_t kSecond = 1'000'000'000;
+  int64_t now_ns = 0;
+  int queries = 0, nonempty = 0, truncated = 0;
+  auto run_queries = [&](int n) {
+    for (int k = 0; k < n; ++k, ++queries) {
+      TraceSearchQuery q;
+      if (rng.Uniform(2)) q.service = static_cast<ServiceId>(rng.Uniform(12));  // 10, 11 never stored
+      if (rng.Uniform(2)) q.min_duration = Duration(static_cast<int64_t>(rng.Exponential(100e6)));
+      if (rng.Uniform(3) == 0) q.start_min = FromNanos(static_cast<int64_t>(rng.Uniform(20 * kSecond)));
+      if (rng.Uniform(3) == 0) q.start_max = FromNanos(static_cast<int64_t>(rng.Uniform(20 * kSecond)));
+      const size_t limits[] = {0, 1, 5, 20, 100000};
+      q.limit = limits[rng.Uniform(5)];
+      const std::vector<TraceId> expected = BruteForceSearch(all, q);
+      ASSERT_EQ(store.SearchTraces(q), expected) << "query #" << queries;
+      nonempty += !expected.empty();
+      truncated += q.limit != 0 && expected.size() == q.limit;
+    }
+  };
+  for (int i = 0; i < 6000; ++i) {
+    SpanData s = MakeSpan(
+        traces[rng.Uniform(traces.size())], rng.NextU64() | 1, static_cast<ServiceId>(rng.Uniform(10)),
+        static_cast<int64_t>(rng.Uniform(20 * kSecond)), static_cast<int64_t>(rng.Exponential(50e6)));
+    all.push_back(s);
+    now_ns += static_cast<int64_t>(rng.Exponential(3e6));  // ~3 ms apart: both size and age cuts happen
+    store.Append(std::move(s), FromNanos(now_ns));
+    if (i % 1000 == 999) {
+      store.MaybeCutBlock(FromNanos(now_ns));
+      run_queries(60);
+    }
+  }
+  EXPECT_GE(store.block_count(), 8u);
+  EXPECT_GT(store.head_span_count(), 0u);
+  run_queries(300);
+  // The random queries exercise both outcomes and the limit.
+  EXPECT_GT(nonempty, queries / 4);
+  EXPECT_LT(nonempty, queries);
+  EXPECT_GT(truncated, queries / 10);
+
+  // Fixed cases: everything, an inverted time range, a service nobody has.
+  EXPECT_EQ(store.SearchTraces(Unlimited()).size(), BruteForceSearch(all, Unlimited()).size());
+  EXPECT_EQ(store.SearchTraces(Unlimited()).size(), traces.size());
+  TraceSearchQuery inverted;
+  inverted.start_min = FromNanos(5 * kSecond);
+  inverted.start_max = FromNanos(4 * kSecond);
+  EXPECT_TRUE(store.SearchTraces(inverted).empty());
+  TraceSearchQuery nobody;
+  nobody.service = 11;
+  EXPECT_TRUE(store.SearchTraces(nobody).empty());
+}
+
+TEST(SpanStoreTest, SearchRequiresOneSpanToSatisfyAllConditions) {
+  SpanStore store(Options(100));
+  const TraceId t{5, 5};
+  store.Append(MakeSpan(t, 1, /*service=*/1, 0, /*duration=*/10), kTimeZero);    // service 1, short
+  store.Append(MakeSpan(t, 2, /*service=*/2, 0, /*duration=*/1000), kTimeZero);  // service 2, long
+  TraceSearchQuery q;
+  q.service = 1;
+  q.min_duration = Duration(500);
+  EXPECT_TRUE(store.SearchTraces(q).empty());
+  q.service = 2;
+  EXPECT_EQ(store.SearchTraces(q), std::vector<TraceId>{t});
+  store.MaybeCutBlock(kTimeZero + seconds(60));
+  ASSERT_EQ(store.block_count(), 1u);
+  q.service = 1;
+  EXPECT_TRUE(store.SearchTraces(q).empty());
+  q.service = 2;
+  EXPECT_EQ(store.SearchTraces(q), std::vector<TraceId>{t});
+}
+
+}  // namespace
+}  // namespace tracesim::pipeline
