@@ -19,13 +19,14 @@ endfunction()
 # tracesim_tests(DIR <dir> DEPS <targets...>)
 # One GoogleTest executable per *_test.cc file in DIR; each is registered with ctest.
 function(tracesim_tests)
-  cmake_parse_arguments(ARG "" "DIR;LABEL" "DEPS;EXTRA_DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "" "DIR;LABEL" "DEPS;EXTRA_DEPS;INCLUDES" ${ARGN})
   file(GLOB _tests CONFIGURE_DEPENDS ${ARG_DIR}/*_test.cc)
   foreach(_t ${_tests})
     get_filename_component(_name ${_t} NAME_WE)
     set(_target ${ARG_LABEL}_${_name})
     add_executable(${_target} ${_t})
     target_link_libraries(${_target} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
+    target_include_directories(${_target} PRIVATE ${ARG_INCLUDES})
     target_compile_definitions(${_target} PRIVATE
       TRACESIM_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
       TRACESIM_BINARY_DIR="${PROJECT_BINARY_DIR}")
