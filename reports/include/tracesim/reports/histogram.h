@@ -3,6 +3,7 @@
 // minutes cost a few KiB. Deterministic; mergeable.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
