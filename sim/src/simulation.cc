@@ -7,6 +7,7 @@
 
 #include "tracesim/pipeline/samplers.h"
 #include "tracesim/pipeline/w3c_trace_context.h"
+#include "tracesim/reports/latency_summary.h"
 
 namespace tracesim::sim {
 namespace sg4 = simgrid::s4u;
@@ -688,20 +689,6 @@ void Simulation::Timekeeper() {
   sg4::Actor::kill_all();
 }
 
-namespace {
-reports::LatencySummary Summarize(const reports::LogLinearHistogram& h) {
-  reports::LatencySummary s;
-  s.count = h.count();
-  if (s.count == 0) return s;
-  s.mean_ms = h.mean();
-  s.p50_ms = h.Quantile(0.50);
-  s.p90_ms = h.Quantile(0.90);
-  s.p99_ms = h.Quantile(0.99);
-  s.max_ms = h.max();
-  return s;
-}
-}  // namespace
-
 void Simulation::Finalize() {
   reports::Results& r = results_;
   r.scenario_name = scenario_.name;
@@ -738,8 +725,8 @@ void Simulation::Finalize() {
     }
   }
   r.requests = requests_;
-  r.request_latency = Summarize(request_latency_ms_);
-  r.span_delivery_latency = Summarize(delivery_latency_ms_);
+  r.request_latency = reports::SummarizeLatency(request_latency_ms_);
+  r.span_delivery_latency = reports::SummarizeLatency(delivery_latency_ms_);
   r.cpu = cpu_;
   r.timeline = timeline_;
   r.timeseries = timeseries_;
