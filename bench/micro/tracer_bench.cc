@@ -5,7 +5,10 @@
 #include <string>
 #include <vector>
 
+#include "tracesim/pipeline/adaptive_sampling.h"
+#include "tracesim/pipeline/consistent_probability_sampler.h"
 #include "tracesim/pipeline/id_generator.h"
+#include "tracesim/pipeline/rate_limiting_sampler.h"
 #include "tracesim/pipeline/samplers.h"
 #include "tracesim/pipeline/tracer.h"
 #include "tracesim/pipeline/w3c_trace_context.h"
@@ -126,6 +129,101 @@ void BM_ExtractContext(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_ExtractContext);
+
+// ------------------------------------------------ head samplers (issue 3)
+
+void BM_ShouldSample_TraceIdRatioJava(benchmark::State& state) {
+  auto s = MakeTraceIdRatioBasedSampler(0.1, TraceIdRatioHash::kJava);
+  RunShouldSample(state, *s, nullptr);
+}
+BENCHMARK(BM_ShouldSample_TraceIdRatioJava);
+
+void BM_ShouldSample_TraceIdRatioCpp(benchmark::State& state) {
+  auto s = MakeTraceIdRatioBasedSampler(0.1, TraceIdRatioHash::kCpp);
+  RunShouldSample(state, *s, nullptr);
+}
+BENCHMARK(BM_ShouldSample_TraceIdRatioCpp);
+
+// Root spans 1 ms apart against a 100 traces/s bucket (a tenth are sampled).
+void BM_ShouldSample_JaegerRateLimiting(benchmark::State& state) {
+  JaegerRateLimitingSampler s(100.0, kTimeZero);
+  const std::vector<TraceId> trace_ids = MakeTraceIds(1024);
+  SamplingParameters p;
+  size_t i = 0, kept = 0;
+  int64_t t = 0;
+  for (auto _ : state) {
+    p.trace_id = trace_ids[i++ & 1023];
+    p.now = FromNanos(t += 1'000'000);
+    kept += s.ShouldSample(p).IsSampled() ? 1 : 0;
+  }
+  benchmark::DoNotOptimize(kept);
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_ShouldSample_JaegerRateLimiting);
+
+// p = 0.1; arg 0: root spans (no tracestate), arg 1: a child whose remote
+// parent carries "vendor=a,ot=th:e666;rv:..." (the tracestate is parsed).
+void BM_ShouldSample_ConsistentProbability(benchmark::State& state) {
+  auto s = MakeConsistentProbabilitySampler(0.1);
+  SpanContext parent;
+  parent.trace_id = {1, 2};
+  parent.span_id = {3};
+  parent.trace_flags = kTraceFlagSampled;
+  parent.trace_state = "vendor=a,ot=th:e666;rv:f0000000000000";
+  parent.is_remote = true;
+  RunShouldSample(state, *s, state.range(0) == 0 ? nullptr : &parent);
+}
+BENCHMARK(BM_ShouldSample_ConsistentProbability)->Arg(0)->Arg(1);
+
+// ConsistentParentBased(ConsistentProbability(0.1)); arg 0: roots, arg 1: a
+// sampled parent with "ot=th:e666" (consistency check parses the tracestate).
+void BM_ShouldSample_ConsistentParentBased(benchmark::State& state) {
+  auto s = MakeConsistentParentBasedSampler(MakeConsistentProbabilitySampler(0.1));
+  SpanContext parent;
+  parent.trace_id = {1, 0x00ffffffffffffffULL};
+  parent.span_id = {3};
+  parent.trace_flags = kTraceFlagSampled;
+  parent.trace_state = "ot=th:e666";
+  parent.is_remote = true;
+  RunShouldSample(state, *s, state.range(0) == 0 ? nullptr : &parent);
+}
+BENCHMARK(BM_ShouldSample_ConsistentParentBased)->Arg(0)->Arg(1);
+
+// Jaeger per-operation sampler, 16 operations with strategies, roots 1 ms apart.
+void BM_ShouldSample_JaegerAdaptive(benchmark::State& state) {
+  PerOperationSamplingStrategies st;
+  for (OperationId op = 0; op < 16; ++op) st.per_operation.push_back({op, 0.01 * (op + 1)});
+  JaegerPerOperationSampler s(st, 0, kTimeZero);
+  const std::vector<TraceId> trace_ids = MakeTraceIds(1024);
+  SamplingParameters p;
+  size_t i = 0, kept = 0;
+  int64_t t = 0;
+  for (auto _ : state) {
+    p.trace_id = trace_ids[i & 1023];
+    p.name = static_cast<OperationId>(i++ & 15);
+    p.now = FromNanos(t += 1'000'000);
+    kept += s.ShouldSample(p).IsSampled() ? 1 : 0;
+  }
+  benchmark::DoNotOptimize(kept);
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_ShouldSample_JaegerAdaptive);
+
+// One collector recalculation over 1000 service+operation pairs.
+void BM_AdaptiveRecalculate(benchmark::State& state) {
+  HeadSamplerConfig::Adaptive a;
+  a.delay = Duration::zero();
+  AdaptiveSamplingCalculator calc(a, kTimeZero);
+  int64_t minute = 0;
+  for (auto _ : state) {
+    for (ServiceId svc = 0; svc < 10; ++svc)
+      for (OperationId op = 0; op < 100; ++op) calc.RecordRootSpan(svc, op, 0.001);
+    auto s = calc.Recalculate(kTimeZero + std::chrono::minutes(++minute));
+    benchmark::DoNotOptimize(s);
+  }
+  state.SetItemsProcessed(state.iterations() * 1000);
+}
+BENCHMARK(BM_AdaptiveRecalculate);
 
 }  // namespace
 }  // namespace tracesim::pipeline

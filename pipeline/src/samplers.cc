@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <string>
 #include <utility>
 
@@ -25,6 +26,13 @@ class AlwaysOffSampler final : public Sampler {
   }
   std::string Description() const override { return "AlwaysOffSampler"; }
 };
+
+constexpr uint64_t ByteSwap64(uint64_t v) {
+  v = ((v & 0x00ff00ff00ff00ffULL) << 8) | ((v >> 8) & 0x00ff00ff00ff00ffULL);
+  v = ((v & 0x0000ffff0000ffffULL) << 16) | ((v >> 16) & 0x0000ffff0000ffffULL);
+  return (v << 32) | (v >> 32);
+}
+static_assert(ByteSwap64(0x0102030405060708ULL) == 0x0807060504030201ULL);
 
 double ClampRatio(double ratio) {
   if (!(ratio > 0.0)) return 0.0;  // also NaN
@@ -52,6 +60,52 @@ class GoTraceIdRatioSampler final : public Sampler {
  private:
   double ratio_;
   uint64_t bound_;
+};
+
+// TraceIdRatioBased, Java SDK variant: Math.abs((long) lo) < idUpperBound.
+class JavaTraceIdRatioSampler final : public Sampler {
+ public:
+  explicit JavaTraceIdRatioSampler(double ratio)
+      : ratio_(ClampRatio(ratio)), bound_(JavaTraceIdRatioUpperBound(ratio_)) {}
+
+  SamplingResult ShouldSample(const SamplingParameters& params) noexcept override {
+    return {JavaTraceIdRatioValue(params.trace_id) < bound_ ? SamplingDecision::kRecordAndSample
+                                                            : SamplingDecision::kDrop,
+            std::nullopt};
+  }
+
+  std::string Description() const override {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "TraceIdRatioBased{%.6f}", ratio_);
+    return buf;
+  }
+
+ private:
+  double ratio_;
+  int64_t bound_;
+};
+
+// TraceIdRatioBased, C++ SDK variant: threshold of the first 8 bytes <= threshold of the ratio.
+class CppTraceIdRatioSampler final : public Sampler {
+ public:
+  explicit CppTraceIdRatioSampler(double ratio)
+      : ratio_(ClampRatio(ratio)), threshold_(CppTraceIdRatioThreshold(ratio_)) {}
+
+  SamplingResult ShouldSample(const SamplingParameters& params) noexcept override {
+    if (threshold_ == 0) return {SamplingDecision::kDrop, std::nullopt};
+    return {CppTraceIdThreshold(params.trace_id) <= threshold_ ? SamplingDecision::kRecordAndSample
+                                                               : SamplingDecision::kDrop,
+            std::nullopt};
+  }
+
+  std::string Description() const override {
+    // std::to_string(double) formats as "%f".
+    return "TraceIdRatioBasedSampler{" + std::to_string(ratio_) + "}";
+  }
+
+ private:
+  double ratio_;
+  uint64_t threshold_;
 };
 
 class ParentBasedSampler final : public Sampler {
@@ -124,6 +178,80 @@ uint64_t GoTraceIdRatioUpperBound(double ratio) {
 
 std::unique_ptr<Sampler> MakeTraceIdRatioBasedSampler(double ratio) {
   return std::make_unique<GoTraceIdRatioSampler>(ratio);
+}
+
+const char* TraceIdRatioHashName(TraceIdRatioHash hash) {
+  switch (hash) {
+    case TraceIdRatioHash::kGo:
+      return "go";
+    case TraceIdRatioHash::kJava:
+      return "java";
+    case TraceIdRatioHash::kCpp:
+      return "cpp";
+  }
+  return "unknown";
+}
+
+StatusOr<TraceIdRatioHash> ParseTraceIdRatioHash(std::string_view name) {
+  if (name == "go") return TraceIdRatioHash::kGo;
+  if (name == "java") return TraceIdRatioHash::kJava;
+  if (name == "cpp") return TraceIdRatioHash::kCpp;
+  return Status::InvalidArgument("unknown TraceIdRatioBased hash '" + std::string(name) +
+                                 "'; valid hashes are: go, java, cpp");
+}
+
+std::unique_ptr<Sampler> MakeTraceIdRatioBasedSampler(double ratio, TraceIdRatioHash hash) {
+  switch (hash) {
+    case TraceIdRatioHash::kJava:
+      return std::make_unique<JavaTraceIdRatioSampler>(ratio);
+    case TraceIdRatioHash::kCpp:
+      return std::make_unique<CppTraceIdRatioSampler>(ratio);
+    case TraceIdRatioHash::kGo:
+      break;
+  }
+  return std::make_unique<GoTraceIdRatioSampler>(ratio);
+}
+
+int64_t JavaTraceIdRatioUpperBound(double ratio) {
+  const double r = ClampRatio(ratio);
+  if (r == 0.0) return std::numeric_limits<int64_t>::min();
+  if (r == 1.0) return std::numeric_limits<int64_t>::max();
+  // Java: (long) (ratio * Long.MAX_VALUE). Long.MAX_VALUE converts to the
+  // double 2^63; the product is below 2^63 and the cast truncates.
+  return static_cast<int64_t>(r * static_cast<double>(std::numeric_limits<int64_t>::max()));
+}
+
+int64_t JavaTraceIdRatioValue(TraceId trace_id) {
+  // TraceIdHex.getTraceIdRandomPart: the low 16 hex digits as a long.
+  // Math.abs wraps for Long.MIN_VALUE (two's complement negation).
+  const uint64_t lo = trace_id.lo;
+  const uint64_t magnitude = (lo >> 63) != 0 ? uint64_t{0} - lo : lo;
+  return static_cast<int64_t>(magnitude);
+}
+
+uint64_t CppTraceIdRatioThreshold(double ratio) {
+  const double r = ClampRatio(ratio);
+  if (r <= 0.0) return 0;
+  if (r >= 1.0) return std::numeric_limits<uint64_t>::max();
+  // UINT64_MAX rounds up to 2^64 as a double, so the SDK computes the high
+  // and low 32 bits separately: hi = trunc(UINT32_MAX * r),
+  // lo = frac * 2^32 + UINT32_MAX * r, threshold = (hi << 32) + lo.
+  // modf/ldexp are computed exactly without library calls: 0 <= product <
+  // 2^32, so the integer conversion is trunc(), the subtraction is exact, and
+  // scaling by 2^32 is exact.
+  const double product = static_cast<double>(std::numeric_limits<uint32_t>::max()) * r;
+  const double hi_bits = static_cast<double>(static_cast<uint64_t>(product));
+  const double lo_bits = (product - hi_bits) * 0x1p32 + product;
+  return (static_cast<uint64_t>(hi_bits) << 32) + static_cast<uint64_t>(lo_bits);
+}
+
+uint64_t CppTraceIdThreshold(TraceId trace_id) {
+  // std::memcpy(&res, &trace_id, 8) on a little-endian host: trace-id byte 0
+  // becomes the least significant byte. TraceId::hi holds bytes 0..7 big-endian.
+  const uint64_t res = ByteSwap64(trace_id.hi);
+  // static_cast<double>(UINT64_MAX) is exactly 2^64, so the division is the exact scaling by 2^-64.
+  const double ratio = static_cast<double>(res) * 0x1p-64;
+  return CppTraceIdRatioThreshold(ratio);
 }
 
 std::unique_ptr<Sampler> MakeParentBasedSampler(std::unique_ptr<Sampler> root, ParentBasedOptions options) {

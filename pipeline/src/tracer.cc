@@ -81,6 +81,7 @@ Span Tracer::StartSpan(OperationId name, TimePoint now, const StartSpanOptions& 
   params.kind = options.kind;
   params.service = service_;
   params.attributes = options.attributes;
+  params.now = now;
   SamplingResult result = sampler_->ShouldSample(params);
 
   // Keep the parent's other flags; the sampled bit is this span's decision.

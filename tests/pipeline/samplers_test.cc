@@ -188,6 +188,164 @@ TEST(TraceIdRatioTest, SamplingIsConsistentAcrossRatios) {
   }
 }
 
+// ------------------------------------------------- TraceIdRatioBased variants
+
+SamplingDecision Decide(Sampler& s, uint64_t hi, uint64_t lo) {
+  return s.ShouldSample(RootParams({hi, lo})).decision;
+}
+
+constexpr uint64_t Swap(uint64_t v) {
+  uint64_t out = 0;
+  for (int i = 0; i < 8; ++i) out |= ((v >> (8 * i)) & 0xff) << (8 * (7 - i));
+  return out;
+}
+
+TEST(TraceIdRatioHashTest, NamesParseAndDescriptions) {
+  for (auto h : {TraceIdRatioHash::kGo, TraceIdRatioHash::kJava, TraceIdRatioHash::kCpp}) {
+    auto parsed = ParseTraceIdRatioHash(TraceIdRatioHashName(h));
+    ASSERT_TRUE(parsed.ok());
+    EXPECT_EQ(*parsed, h);
+  }
+  auto bad = ParseTraceIdRatioHash("python");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_THAT(bad.status().message(), HasSubstr("'python'; valid hashes are: go, java, cpp"));
+  EXPECT_EQ(MakeTraceIdRatioBasedSampler(0.1, TraceIdRatioHash::kGo)->Description(),
+            "TraceIdRatioBased{0.100000}");
+  EXPECT_EQ(MakeTraceIdRatioBasedSampler(0.1, TraceIdRatioHash::kJava)->Description(),
+            "TraceIdRatioBased{0.100000}");
+  EXPECT_EQ(MakeTraceIdRatioBasedSampler(0.1, TraceIdRatioHash::kCpp)->Description(),
+            "TraceIdRatioBasedSampler{0.100000}");
+}
+
+TEST(JavaTraceIdRatioTest, UpperBoundKnownVectors) {
+  EXPECT_EQ(JavaTraceIdRatioUpperBound(0.0), std::numeric_limits<int64_t>::min());
+  EXPECT_EQ(JavaTraceIdRatioUpperBound(1.0), std::numeric_limits<int64_t>::max());
+  EXPECT_EQ(JavaTraceIdRatioUpperBound(0.5), 0x4000000000000000LL);
+  EXPECT_EQ(JavaTraceIdRatioUpperBound(0.1), 0x0ccccccccccccd00LL);  // (long)(0.1 * 2^63)
+  EXPECT_EQ(JavaTraceIdRatioValue({0, 5}), 5);
+  EXPECT_EQ(JavaTraceIdRatioValue({0, ~0ULL}), 1);  // |-1|
+  EXPECT_EQ(JavaTraceIdRatioValue({0, 0x8000000000000000ULL}), std::numeric_limits<int64_t>::min());
+}
+
+TEST(JavaTraceIdRatioTest, DecisionsAtTheBoundary) {
+  auto s = MakeTraceIdRatioBasedSampler(0.1, TraceIdRatioHash::kJava);
+  const uint64_t b = 0x0ccccccccccccd00ULL;
+  EXPECT_EQ(Decide(*s, 0, b - 1), SamplingDecision::kRecordAndSample);
+  EXPECT_EQ(Decide(*s, 0, b), SamplingDecision::kDrop);
+  // Negative values count by magnitude: -(b - 1) is kept, -b is not.
+  EXPECT_EQ(Decide(*s, 0, 0 - (b - 1)), SamplingDecision::kRecordAndSample);
+  EXPECT_EQ(Decide(*s, 0, 0 - b), SamplingDecision::kDrop);
+  // Math.abs(Long.MIN_VALUE) < 0: kept at every ratio > 0 ...
+  EXPECT_EQ(Decide(*s, 0, 0x8000000000000000ULL), SamplingDecision::kRecordAndSample);
+  // ... but not at ratio 0 (bound Long.MIN_VALUE).
+  auto none = MakeTraceIdRatioBasedSampler(0.0, TraceIdRatioHash::kJava);
+  EXPECT_EQ(Decide(*none, 0, 0x8000000000000000ULL), SamplingDecision::kDrop);
+  EXPECT_EQ(Decide(*none, 1, 0), SamplingDecision::kDrop);
+  // Ratio 1 misses |x| == Long.MAX_VALUE, as the Java SDK documents.
+  auto all = MakeTraceIdRatioBasedSampler(1.0, TraceIdRatioHash::kJava);
+  EXPECT_EQ(Decide(*all, 0, 0x7fffffffffffffffULL), SamplingDecision::kDrop);
+  EXPECT_EQ(Decide(*all, 0, 0x8000000000000001ULL), SamplingDecision::kDrop);
+  EXPECT_EQ(Decide(*all, 0, 0x7ffffffffffffffeULL), SamplingDecision::kRecordAndSample);
+  // The high half plays no part.
+  EXPECT_EQ(Decide(*s, ~0ULL, 1), SamplingDecision::kRecordAndSample);
+}
+
+TEST(CppTraceIdRatioTest, ThresholdKnownVectors) {
+  EXPECT_EQ(CppTraceIdRatioThreshold(0.0), 0u);
+  EXPECT_EQ(CppTraceIdRatioThreshold(-1.0), 0u);
+  EXPECT_EQ(CppTraceIdRatioThreshold(1.0), ~0ULL);
+  // 0.5 * (2^64 - 1) in two halves: 0x7fffffff << 32 + uint64(2^31 + 2147483647.5).
+  EXPECT_EQ(CppTraceIdRatioThreshold(0.5), 0x7fffffffffffffffULL);
+  EXPECT_EQ(CppTraceIdRatioThreshold(0.25), 0x3fffffffffffffffULL);
+  // The trace id's first eight bytes, loaded little-endian: byte 7 is the most significant.
+  EXPECT_EQ(CppTraceIdThreshold({Swap(0x8000000000000000ULL), 0}), 0x7fffffffffffffffULL);
+  EXPECT_EQ(CppTraceIdThreshold({0, ~0ULL}), 0u);  // low half ignored
+  EXPECT_EQ(CppTraceIdThreshold({~0ULL, 0}), ~0ULL);
+}
+
+TEST(CppTraceIdRatioTest, DecisionsAtTheBoundary) {
+  auto s = MakeTraceIdRatioBasedSampler(0.5, TraceIdRatioHash::kCpp);
+  // x = 2^63 maps to ratio 0.5 exactly: threshold equal, kept (<=).
+  EXPECT_EQ(Decide(*s, Swap(0x8000000000000000ULL), 0), SamplingDecision::kRecordAndSample);
+  // The next double above 0.5 (x = 2^63 + 2^11) is dropped.
+  EXPECT_EQ(Decide(*s, Swap(0x8000000000000800ULL), 0), SamplingDecision::kDrop);
+  // x values that round to 0.5 as a double are kept too (the double conversion is lossy).
+  EXPECT_EQ(Decide(*s, Swap(0x80000000000003ffULL), 0), SamplingDecision::kRecordAndSample);
+  EXPECT_EQ(Decide(*s, Swap(0x7fffffffffffffffULL), ~0ULL), SamplingDecision::kRecordAndSample);
+  // Byte order: 0x80 in byte 0 is a tiny x (kept); 0x80 in byte 7 is x = 2^63 (boundary).
+  EXPECT_EQ(Decide(*s, 0xff00000000000000ULL, 0), SamplingDecision::kRecordAndSample);
+  EXPECT_EQ(Decide(*s, 0x00000000000000ffULL, 0), SamplingDecision::kDrop);
+  auto none = MakeTraceIdRatioBasedSampler(0.0, TraceIdRatioHash::kCpp);
+  EXPECT_EQ(Decide(*none, 0, 1), SamplingDecision::kDrop);  // threshold 0 never samples
+  auto all = MakeTraceIdRatioBasedSampler(1.0, TraceIdRatioHash::kCpp);
+  EXPECT_EQ(Decide(*all, ~0ULL, ~0ULL), SamplingDecision::kRecordAndSample);
+}
+
+TEST(CppTraceIdRatioTest, MatchesTheSdkFormulaOnRandomIds) {
+  // The SDK's code, literally (modf/ldexp, division by (double)UINT64_MAX).
+  auto reference = [](double ratio) -> uint64_t {
+    if (ratio <= 0.0) return 0;
+    if (ratio >= 1.0) return UINT64_MAX;
+    const double product = UINT32_MAX * ratio;
+    double hi_bits, lo_bits = std::ldexp(std::modf(product, &hi_bits), 32) + product;
+    return (static_cast<uint64_t>(hi_bits) << 32) + static_cast<uint64_t>(lo_bits);
+  };
+  IdGenerator ids(Rng(8));
+  for (int n = 0; n < 100'000; ++n) {
+    const TraceId id = ids.NewTraceId();
+    uint64_t res = Swap(id.hi);
+    ASSERT_EQ(CppTraceIdThreshold(id), reference(static_cast<double>(res) / static_cast<double>(UINT64_MAX)));
+    const double r = static_cast<double>(id.lo >> 11) * 0x1p-53;
+    ASSERT_EQ(CppTraceIdRatioThreshold(r), reference(r)) << r;
+  }
+}
+
+TEST(TraceIdRatioVariantsTest, KeptFractionMatchesRatioForEveryHash) {
+  IdGenerator ids(Rng(777));
+  constexpr int kN = 1'000'000;
+  const double ratios[] = {0.001, 0.01, 0.1, 0.5};
+  const TraceIdRatioHash hashes[] = {TraceIdRatioHash::kGo, TraceIdRatioHash::kJava, TraceIdRatioHash::kCpp};
+  std::unique_ptr<Sampler> s[3][4];
+  int kept[3][4] = {};
+  for (int h = 0; h < 3; ++h)
+    for (int i = 0; i < 4; ++i) s[h][i] = MakeTraceIdRatioBasedSampler(ratios[i], hashes[h]);
+  for (int n = 0; n < kN; ++n) {
+    const SamplingParameters p = RootParams(ids.NewTraceId());
+    for (int h = 0; h < 3; ++h)
+      for (int i = 0; i < 4; ++i) kept[h][i] += s[h][i]->ShouldSample(p).IsSampled() ? 1 : 0;
+  }
+  for (int h = 0; h < 3; ++h) {
+    for (int i = 0; i < 4; ++i) {
+      EXPECT_NEAR(static_cast<double>(kept[h][i]) / kN, ratios[i], 0.003)
+          << TraceIdRatioHashName(hashes[h]) << " ratio " << ratios[i];
+    }
+  }
+}
+
+TEST(TraceIdRatioVariantsTest, SdksWithTheSameRatioKeepDifferentTraces) {
+  // At p = 0.1: Go keeps lo < 2b (b = 0.1 * 2^63), Java keeps |lo| < b, i.e.
+  // lo < b or lo > 2^64 - b: they share only lo < b, half of each kept set.
+  // C++ reads the other half of the id: its overlap with Go is about p^2.
+  IdGenerator ids(Rng(4242));
+  constexpr int kN = 1'000'000;
+  auto go = MakeTraceIdRatioBasedSampler(0.1, TraceIdRatioHash::kGo);
+  auto java = MakeTraceIdRatioBasedSampler(0.1, TraceIdRatioHash::kJava);
+  auto cpp = MakeTraceIdRatioBasedSampler(0.1, TraceIdRatioHash::kCpp);
+  int go_java = 0, go_cpp = 0, go_only_vs_java = 0;
+  for (int n = 0; n < kN; ++n) {
+    const SamplingParameters p = RootParams(ids.NewTraceId());
+    const bool g = go->ShouldSample(p).IsSampled();
+    const bool j = java->ShouldSample(p).IsSampled();
+    const bool c = cpp->ShouldSample(p).IsSampled();
+    go_java += g && j;
+    go_cpp += g && c;
+    go_only_vs_java += g != j;
+  }
+  EXPECT_NEAR(static_cast<double>(go_java) / kN, 0.05, 0.003);
+  EXPECT_NEAR(static_cast<double>(go_cpp) / kN, 0.01, 0.002);
+  EXPECT_NEAR(static_cast<double>(go_only_vs_java) / kN, 0.10, 0.003);  // symmetric difference
+}
+
 // ------------------------------------------------------------ ParentBased
 
 struct Delegates {

@@ -8,6 +8,7 @@
 
 #include "tracesim/pipeline/ids.h"
 #include "tracesim/pipeline/span.h"
+#include "tracesim/time.h"
 
 namespace tracesim::pipeline {
 
@@ -27,6 +28,10 @@ struct SamplingParameters {
   SpanKind kind = SpanKind::kInternal;
   ServiceId service = 0;
   std::span<const Attribute> attributes = {};
+  // The span's start time (the Tracer sets it). Samplers whose decision
+  // depends on time (Jaeger rate limiting, the adaptive lower bound) read it
+  // instead of a clock; the others ignore it.
+  TimePoint now = kTimeZero;
 };
 
 struct SamplingResult {
