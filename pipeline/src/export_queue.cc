@@ -2,6 +2,7 @@
 
 #include <cassert>
 #include <span>
+#include <string>
 #include <utility>
 
 namespace tracesim::pipeline {
@@ -13,20 +14,53 @@ Status ValidateSendingQueueOptions(const SendingQueueOptions& o) {
   return Status::Ok();
 }
 
+const char* QueueSizerName(QueueSizer sizer) {
+  switch (sizer) {
+    case QueueSizer::kRequests:
+      return "requests";
+    case QueueSizer::kItems:
+      return "items";
+  }
+  return "unknown";
+}
+
+StatusOr<QueueSizer> ParseQueueSizer(std::string_view name) {
+  if (name == "requests") return QueueSizer::kRequests;
+  if (name == "items") return QueueSizer::kItems;
+  return Status::InvalidArgument("sending_queue.sizer: unknown sizer \"" + std::string(name) +
+                                 "\" (expected requests or items)");
+}
+
 ExportQueue::ExportQueue(SendingQueueOptions options, DropObserver* observer)
     : options_(options), observer_(observer), capacity_(options.queue_size > 0 ? options.queue_size : 0) {
   assert(options.queue_size > 0);
 }
 
+bool ExportQueue::Fits(size_t spans) const {
+  const size_t size = options_.sizer == QueueSizer::kItems ? spans : 1;
+  return size <= capacity_ && used() + size <= capacity_;
+}
+
 Status ExportQueue::Offer(ExportRequest&& request, TimePoint now) {
-  if (queue_.size() >= capacity_) {
+  const size_t size = options_.sizer == QueueSizer::kItems ? request.spans.size() : 1;
+  if (size == 0) {
+    // sizedQueue.Offer: an element of size 0 is accepted and not stored.
+    request.spans.clear();
+    return Status::Ok();
+  }
+  const bool too_large = size > capacity_;
+  if (too_large || used() + size > capacity_) {
+    if (!too_large && options_.block_on_overflow) {
+      ++blocked_offers_;
+      return Status::Unavailable("sending queue is full, blocking");
+    }
     ++rejected_requests_;
     if (observer_ != nullptr && !request.spans.empty()) {
       observer_->OnDrop(Stage::kCollectorExporter, DropCause::kEnqueueFailed,
                         std::span<const SpanData>(request.spans));
     }
     request.spans.clear();
-    return Status::ResourceExhausted("sending queue is full");
+    return Status::ResourceExhausted(too_large ? "element size too large" : "sending queue is full");
   }
   request.enqueued_at = now;
   span_count_ += request.spans.size();

@@ -129,6 +129,86 @@ TEST(ExportQueueTest, DrainAllReturnsEverythingOldestFirst) {
   EXPECT_EQ(counter.total(), 0u);  // the driver reports crash losses, not the queue
 }
 
+TEST(ExportQueueTest, NewOptionsDefaultToTheCollectorsBehaviour) {
+  SendingQueueOptions o;
+  EXPECT_EQ(o.sizer, QueueSizer::kRequests);
+  EXPECT_FALSE(o.block_on_overflow);
+  EXPECT_TRUE(o.storage.empty());
+  ExportQueue q(o, nullptr);
+  EXPECT_FALSE(q.persistent());
+  EXPECT_STREQ(QueueSizerName(QueueSizer::kItems), "items");
+  EXPECT_EQ(*ParseQueueSizer("requests"), QueueSizer::kRequests);
+  EXPECT_EQ(*ParseQueueSizer("items"), QueueSizer::kItems);
+  auto bad = ParseQueueSizer("bytes");
+  EXPECT_EQ(bad.status().message(),
+            "sending_queue.sizer: unknown sizer \"bytes\" (expected requests or items)");
+}
+
+TEST(ExportQueueTest, ItemsSizerCountsSpans) {
+  CountingDropObserver counter;
+  SendingQueueOptions o{.enabled = true, .num_consumers = 1, .queue_size = 10};
+  o.sizer = QueueSizer::kItems;
+  ExportQueue q(o, &counter);
+  ASSERT_TRUE(q.Offer(MakeRequest(1, 6), kTimeZero).ok());
+  EXPECT_EQ(q.used(), 6u);
+  EXPECT_TRUE(q.Fits(4));
+  EXPECT_FALSE(q.Fits(5));
+  // 6 + 5 > 10: refused although only one request is queued.
+  Status s = q.Offer(MakeRequest(2, 5), kTimeZero);
+  EXPECT_EQ(s.code(), StatusCode::kResourceExhausted);
+  EXPECT_EQ(s.message(), "sending queue is full");
+  EXPECT_EQ(counter.count(DropCause::kEnqueueFailed), 5u);
+  ASSERT_TRUE(q.Offer(MakeRequest(3, 4), kTimeZero).ok());
+  EXPECT_TRUE(q.full());
+  EXPECT_EQ(q.size(), 2u);
+  // An empty request has size 0: accepted, not stored.
+  ASSERT_TRUE(q.Offer(MakeRequest(4, 0), kTimeZero).ok());
+  EXPECT_EQ(q.size(), 2u);
+  // Larger than the whole queue: refused as too large.
+  ASSERT_TRUE(q.Take().has_value());
+  s = q.Offer(MakeRequest(5, 11), kTimeZero);
+  EXPECT_EQ(s.message(), "element size too large");
+  EXPECT_EQ(counter.count(DropCause::kEnqueueFailed), 16u);
+  EXPECT_EQ(q.rejected_requests(), 2u);
+}
+
+TEST(ExportQueueTest, BlockOnOverflowLeavesTheRequestToTheCaller) {
+  RecordingObserver obs;
+  SendingQueueOptions o{.enabled = true, .num_consumers = 1, .queue_size = 1};
+  o.block_on_overflow = true;
+  ExportQueue q(o, &obs);
+  ASSERT_TRUE(q.Offer(MakeRequest(1, 1), kTimeZero).ok());
+  ExportRequest r = MakeRequest(2, 3);
+  Status s = q.Offer(std::move(r), kTimeZero);
+  EXPECT_EQ(s.code(), StatusCode::kUnavailable);
+  EXPECT_EQ(r.spans.size(), 3u);  // NOLINT(bugprone-use-after-move): untouched by contract
+  EXPECT_TRUE(obs.calls.empty());
+  EXPECT_EQ(q.blocked_offers(), 1u);
+  EXPECT_EQ(q.rejected_requests(), 0u);
+  ASSERT_TRUE(q.Take().has_value());
+  ASSERT_TRUE(q.Offer(std::move(r), kTimeZero + milliseconds(5)).ok());
+  EXPECT_EQ(q.Take()->id, 2u);
+
+  // Too large never fits: refused even when blocking.
+  SendingQueueOptions items{.enabled = true, .num_consumers = 1, .queue_size = 2};
+  items.sizer = QueueSizer::kItems;
+  items.block_on_overflow = true;
+  ExportQueue qi(items, &obs);
+  EXPECT_EQ(qi.Offer(MakeRequest(3, 3), kTimeZero).code(), StatusCode::kResourceExhausted);
+  ASSERT_EQ(obs.calls.size(), 1u);
+  EXPECT_EQ(obs.calls[0].cause, DropCause::kEnqueueFailed);
+}
+
+TEST(ExportQueueTest, StorageMakesThePersistentQueue) {
+  SendingQueueOptions o;
+  o.storage = "file_storage";
+  ExportQueue q(o, nullptr);
+  EXPECT_TRUE(q.persistent());
+  ASSERT_TRUE(q.Offer(MakeRequest(1, 2), kTimeZero).ok());
+  // DrainAll still works; the driver decides whether a crash calls it.
+  EXPECT_EQ(q.DrainAll().size(), 1u);
+}
+
 TEST(SendingQueueOptionsTest, ValidationNamesTheKey) {
   Status s = ValidateSendingQueueOptions({.enabled = true, .num_consumers = 10, .queue_size = 0});
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
