@@ -1,14 +1,20 @@
-// Micro benchmarks: CRC32, the Collector hash ring, and the span store.
+// Micro benchmarks: CRC32, the Collector hash ring, the span store, the span
+// codec, the write-ahead log and trace analysis.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <array>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "tracesim/pipeline/crc32.h"
 #include "tracesim/pipeline/hash_ring.h"
 #include "tracesim/pipeline/random.h"
+#include "tracesim/pipeline/span_codec.h"
 #include "tracesim/pipeline/span_store.h"
+#include "tracesim/pipeline/trace_analysis.h"
+#include "tracesim/pipeline/wal.h"
 
 namespace tracesim::pipeline {
 namespace {
@@ -36,6 +42,7 @@ class SpanSource {
     s.trace_id = t.id;
     s.span_id = SpanId{rng_.NextU64() | 1};
     s.parent_span_id = t.emitted == 0 ? SpanId{} : SpanId{rng_.NextU64() | 1};
+    s.status = rng_.Uniform(50) == 0 ? SpanStatus::kError : SpanStatus::kUnset;
     s.service = static_cast<ServiceId>(rng_.Uniform(kServices));
     s.operation = static_cast<OperationId>(rng_.Uniform(200));
     s.kind = SpanKind::kServer;
@@ -56,16 +63,14 @@ class SpanSource {
   std::vector<Active> active_;
 };
 
-constexpr size_t kLargeStoreSpans = 1'000'000;
-
-// A store of 10^6 spans (10^5 traces of 10 spans, 1 ms apart in virtual time),
-// built once and shared by the read benchmarks.
+// A store of `n` spans (n/10 traces of 10 spans, 1 ms apart in virtual time),
+// built once per size and shared by the read benchmarks.
 struct LargeStore {
   SpanStore store;
   std::vector<TraceId> trace_ids;
-  LargeStore() {
+  explicit LargeStore(size_t n) {
     SpanSource source(42);
-    for (size_t i = 0; i < kLargeStoreSpans; ++i) {
+    for (size_t i = 0; i < n; ++i) {
       const int64_t now_ns = static_cast<int64_t>(i) * 1'000'000;
       SpanData s = source.Next(now_ns);
       if (i % 97 == 0) trace_ids.push_back(s.trace_id);
@@ -73,9 +78,21 @@ struct LargeStore {
     }
   }
 };
-const LargeStore& GetLargeStore() {
-  static const LargeStore* large = new LargeStore();
-  return *large;
+const LargeStore& GetLargeStore(size_t n = 1'000'000) {
+  static std::map<size_t, const LargeStore*>* stores = new std::map<size_t, const LargeStore*>();
+  auto it = stores->find(n);
+  if (it == stores->end()) it = stores->emplace(n, new LargeStore(n)).first;
+  return *it->second;
+}
+
+void SetStoreCounters(benchmark::State& state, const SpanStore& store) {
+  const double n = static_cast<double>(store.span_count());
+  state.counters["stored_spans"] = n;
+  state.counters["blocks"] = static_cast<double>(store.block_count());
+  state.counters["mem_bytes_per_span"] = static_cast<double>(store.memory_bytes()) / n;
+  state.counters["wire_bytes_per_span"] = static_cast<double>(store.encoded_bytes()) / n;
+  state.counters["codec_bytes_per_span"] = static_cast<double>(store.codec_bytes()) / n;
+  state.counters["disk_bytes_per_span"] = static_cast<double>(store.disk_bytes_estimate()) / n;
 }
 
 void BM_Crc32(benchmark::State& state) {
@@ -153,11 +170,8 @@ void BM_StoreFindTrace(benchmark::State& state) {
     benchmark::DoNotOptimize(found.data());
   }
   state.SetItemsProcessed(state.iterations());
-  const double n = static_cast<double>(large.store.span_count());
   state.counters["spans_per_trace"] = static_cast<double>(spans) / static_cast<double>(state.iterations());
-  state.counters["blocks"] = static_cast<double>(large.store.block_count());
-  state.counters["mem_bytes_per_span"] = static_cast<double>(large.store.memory_bytes()) / n;
-  state.counters["encoded_bytes_per_span"] = static_cast<double>(large.store.encoded_bytes()) / n;
+  SetStoreCounters(state, large.store);
 }
 BENCHMARK(BM_StoreFindTrace);
 
@@ -173,10 +187,11 @@ BENCHMARK(BM_StoreFindTraceAbsent);
 // Arg 0: service + min_duration 100 ms (a few % of spans), limit 20.
 // Arg 1: one-second start window, limit 20.
 // Arg 2: selective: service + min_duration 50 ms + 60 s window, unlimited (~100 traces).
-void BM_StoreSearch(benchmark::State& state) {
-  const LargeStore& large = GetLargeStore();
+// Arg 3: attribute equality + error status, limit 20.
+// Arg 4: operation + duration range [40 ms, 41 ms], unlimited.
+TraceSearchQuery BenchQuery(int64_t which) {
   TraceSearchQuery q;
-  switch (state.range(0)) {
+  switch (which) {
     case 0:
       q.service = 7;
       q.min_duration = std::chrono::milliseconds(100);
@@ -185,14 +200,29 @@ void BM_StoreSearch(benchmark::State& state) {
       q.start_min = FromNanos(500'000'000'000);
       q.start_max = FromNanos(501'000'000'000);
       break;
-    default:
+    case 2:
       q.service = 7;
       q.min_duration = std::chrono::milliseconds(50);
       q.start_min = FromNanos(300'000'000'000);
       q.start_max = FromNanos(360'000'000'000);
       q.limit = 0;
       break;
+    case 3:
+      q.status = SpanStatus::kError;
+      q.attributes = {Attribute{2, InternedString{7}}};
+      break;
+    default:
+      q.operation = 17;
+      q.min_duration = std::chrono::milliseconds(40);
+      q.max_duration = std::chrono::milliseconds(41);
+      q.limit = 0;
+      break;
   }
+  return q;
+}
+
+void RunSearch(benchmark::State& state, const LargeStore& large) {
+  const TraceSearchQuery q = BenchQuery(state.range(0));
   size_t results = 0;
   for (auto _ : state) {
     const auto ids = large.store.SearchTraces(q);
@@ -202,7 +232,100 @@ void BM_StoreSearch(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
   state.counters["results"] = static_cast<double>(results);
 }
-BENCHMARK(BM_StoreSearch)->Arg(0)->Arg(1)->Arg(2);
+
+void BM_StoreSearch(benchmark::State& state) { RunSearch(state, GetLargeStore()); }
+BENCHMARK(BM_StoreSearch)->Arg(0)->Arg(1)->Arg(2)->Arg(3)->Arg(4);
+
+// The same searches over 10^7 spans (the store is built once, ~10 s, ~0.6 GB).
+void BM_StoreSearch10M(benchmark::State& state) { RunSearch(state, GetLargeStore(10'000'000)); }
+BENCHMARK(BM_StoreSearch10M)->Arg(0)->Arg(1)->Arg(2)->Arg(3)->Arg(4)->Unit(benchmark::kMillisecond);
+
+// FindTrace in the 10^7-span store, plus its memory and disk figures.
+void BM_StoreFindTrace10M(benchmark::State& state) {
+  const LargeStore& large = GetLargeStore(10'000'000);
+  size_t i = 0;
+  for (auto _ : state) {
+    const auto found = large.store.FindTrace(large.trace_ids[i++ % large.trace_ids.size()]);
+    benchmark::DoNotOptimize(found.data());
+  }
+  state.SetItemsProcessed(state.iterations());
+  SetStoreCounters(state, large.store);
+}
+BENCHMARK(BM_StoreFindTrace10M);
+
+// Span codec: encoding a block-ordered run of spans (10 per trace), per span.
+void BM_CodecEncode(benchmark::State& state) {
+  SpanSource source(5);
+  std::vector<SpanData> spans;
+  for (int i = 0; i < 4096; ++i) spans.push_back(source.Next(int64_t{i} * 1000));
+  std::sort(spans.begin(), spans.end(), [](const SpanData& a, const SpanData& b) {
+    return std::pair(a.trace_id, a.start) < std::pair(b.trace_id, b.start);
+  });
+  std::vector<uint8_t> out;
+  for (auto _ : state) {
+    out.clear();
+    EncodeSpans(spans, out);
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(spans.size()));
+  state.counters["bytes_per_span"] = static_cast<double>(out.size()) / static_cast<double>(spans.size());
+  state.counters["compressed_bytes_per_span"] =
+      static_cast<double>(EstimateCompression(out).estimated_bytes) / static_cast<double>(spans.size());
+}
+BENCHMARK(BM_CodecEncode);
+
+void BM_CompressionEstimate(benchmark::State& state) {
+  SpanSource source(6);
+  std::vector<SpanData> spans;
+  for (int i = 0; i < 16384; ++i) spans.push_back(source.Next(int64_t{i} * 1000));
+  std::vector<uint8_t> bytes;
+  EncodeSpans(spans, bytes);
+  for (auto _ : state) benchmark::DoNotOptimize(EstimateCompression(bytes).estimated_bytes);
+  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(bytes.size()));
+}
+BENCHMARK(BM_CompressionEstimate);
+
+// WAL: one record per 512-span batch (encode + CRC), acknowledged and truncated.
+void BM_WalAppend(benchmark::State& state) {
+  SpanSource source(7);
+  std::vector<SpanData> batch;
+  for (int i = 0; i < 512; ++i) batch.push_back(source.Next(int64_t{i} * 1000));
+  WriteAheadLog wal;
+  for (auto _ : state) {
+    const auto r = wal.Append(batch);
+    benchmark::DoNotOptimize(r);
+    if (wal.end_offset() - wal.base_offset() > (size_t{64} << 20)) {
+      state.PauseTiming();
+      (void)wal.Acknowledge(wal.end_offset());
+      (void)wal.Truncate(wal.last_sequence());
+      state.ResumeTiming();
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * 512);
+}
+BENCHMARK(BM_WalAppend);
+
+// Trace analysis on a 50-span trace: assembly + critical path.
+void BM_AssembleAndCriticalPath(benchmark::State& state) {
+  Rng rng(8);
+  std::vector<SpanData> spans;
+  const TraceId trace{1, 2};
+  for (uint64_t i = 1; i <= 50; ++i) {
+    SpanData s;
+    s.trace_id = trace;
+    s.span_id = SpanId{i};
+    if (i > 1) s.parent_span_id = SpanId{1 + rng.Uniform(i - 1)};
+    s.start = FromNanos(static_cast<int64_t>(i * 1000));
+    s.end = FromNanos(static_cast<int64_t>(i * 1000 + rng.Uniform(100000)));
+    spans.push_back(s);
+  }
+  for (auto _ : state) {
+    const auto t = AssembleTrace(spans);
+    benchmark::DoNotOptimize(CriticalPath(t.value()).size());
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_AssembleAndCriticalPath);
 
 }  // namespace
 }  // namespace tracesim::pipeline

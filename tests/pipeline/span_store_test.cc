@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "tracesim/pipeline/random.h"
+#include "tracesim/pipeline/span_codec.h"
 
 namespace tracesim::pipeline {
 namespace {
@@ -230,14 +231,43 @@ std::vector<TraceId> BruteForceSearch(const std::vector<SpanData>& all, const Tr
   std::set<TraceId> ids;
   for (const auto& s : all) {
     if (q.service && s.service != *q.service) continue;
+    if (q.operation && s.operation != *q.operation) continue;
     if (q.min_duration.count() > 0 && s.duration() < q.min_duration) continue;
+    if (q.max_duration && s.duration() > *q.max_duration) continue;
+    if (q.status && s.status != *q.status) continue;
     if (q.start_min && s.start < *q.start_min) continue;
     if (q.start_max && s.start > *q.start_max) continue;
+    bool all_attributes = true;
+    for (const Attribute& a : q.attributes) {
+      all_attributes = all_attributes && std::count(s.attributes.begin(), s.attributes.end(), a) > 0;
+    }
+    if (!all_attributes) continue;
     ids.insert(s.trace_id);
   }
   std::vector<TraceId> out(ids.begin(), ids.end());
   if (q.limit != 0 && out.size() > q.limit) out.resize(q.limit);
   return out;
+}
+
+// Attribute values drawn from small domains so that equality queries hit.
+Attribute RandomAttribute(Rng& rng) {
+  Attribute a;
+  a.key = static_cast<AttributeKeyId>(rng.Uniform(4));
+  switch (rng.Uniform(4)) {
+    case 0:
+      a.value = rng.Uniform(2) == 1;
+      break;
+    case 1:
+      a.value = static_cast<int64_t>(rng.Uniform(5));
+      break;
+    case 2:
+      a.value = static_cast<double>(rng.Uniform(3)) * 0.5;
+      break;
+    default:
+      a.value = InternedString{static_cast<uint32_t>(rng.Uniform(6))};
+      break;
+  }
+  return a;
 }
 
 TEST(SpanStoreTest, SearchTracesMatchesBruteForceOnRandomData) {
@@ -253,7 +283,13 @@ TEST(SpanStoreTest, SearchTracesMatchesBruteForceOnRandomData) {
     for (int k = 0; k < n; ++k, ++queries) {
       TraceSearchQuery q;
       if (rng.Uniform(2)) q.service = static_cast<ServiceId>(rng.Uniform(12));  // 10, 11 never stored
+      if (rng.Uniform(3) == 0) q.operation = static_cast<OperationId>(rng.Uniform(22));  // 20, 21 never
       if (rng.Uniform(2)) q.min_duration = Duration(static_cast<int64_t>(rng.Exponential(100e6)));
+      if (rng.Uniform(3) == 0) q.max_duration = Duration(static_cast<int64_t>(rng.Exponential(100e6)));
+      if (rng.Uniform(4) == 0) q.status = static_cast<SpanStatus>(rng.Uniform(3));
+      for (uint64_t a = rng.Uniform(4) == 0 ? 1 + rng.Uniform(2) : 0; a > 0; --a) {
+        q.attributes.push_back(RandomAttribute(rng));
+      }
       if (rng.Uniform(3) == 0) q.start_min = FromNanos(static_cast<int64_t>(rng.Uniform(20 * kSecond)));
       if (rng.Uniform(3) == 0) q.start_max = FromNanos(static_cast<int64_t>(rng.Uniform(20 * kSecond)));
       const size_t limits[] = {0, 1, 5, 20, 100000};
@@ -265,26 +301,30 @@ TEST(SpanStoreTest, SearchTracesMatchesBruteForceOnRandomData) {
     }
   };
   for (int i = 0; i < 6000; ++i) {
-    SpanData s = MakeSpan(
-        traces[rng.Uniform(traces.size())], rng.NextU64() | 1, static_cast<ServiceId>(rng.Uniform(10)),
-        static_cast<int64_t>(rng.Uniform(20 * kSecond)), static_cast<int64_t>(rng.Exponential(50e6)));
+    SpanData s =
+        MakeSpan(traces[rng.Uniform(traces.size())], rng.NextU64() | 1,
+                 static_cast<ServiceId>(rng.Uniform(10)), static_cast<int64_t>(rng.Uniform(20 * kSecond)),
+                 static_cast<int64_t>(rng.Exponential(50e6)), static_cast<OperationId>(rng.Uniform(20)));
+    s.status = static_cast<SpanStatus>(rng.Uniform(10) == 0 ? 2 : rng.Uniform(2));
+    for (uint64_t a = rng.Uniform(4); a > 0; --a) s.attributes.push_back(RandomAttribute(rng));
     all.push_back(s);
     now_ns += static_cast<int64_t>(rng.Exponential(3e6));  // ~3 ms apart: both size and age cuts happen
     store.Append(std::move(s), FromNanos(now_ns));
     if (i % 1000 == 999) {
       store.MaybeCutBlock(FromNanos(now_ns));
-      run_queries(60);
+      run_queries(100);
     }
   }
   EXPECT_GE(store.block_count(), 8u);
   EXPECT_GT(store.head_span_count(), 0u);
-  run_queries(300);
+  run_queries(1500);
   // The random queries exercise both outcomes and the limit.
   EXPECT_GT(nonempty, queries / 4);
   EXPECT_LT(nonempty, queries);
   EXPECT_GT(truncated, queries / 10);
 
-  // Fixed cases: everything, an inverted time range, a service nobody has.
+  // Fixed cases: everything, an inverted time range, a service nobody has, an
+  // empty duration range, an attribute nobody has.
   EXPECT_EQ(store.SearchTraces(Unlimited()).size(), BruteForceSearch(all, Unlimited()).size());
   EXPECT_EQ(store.SearchTraces(Unlimited()).size(), traces.size());
   TraceSearchQuery inverted;
@@ -294,6 +334,48 @@ TEST(SpanStoreTest, SearchTracesMatchesBruteForceOnRandomData) {
   TraceSearchQuery nobody;
   nobody.service = 11;
   EXPECT_TRUE(store.SearchTraces(nobody).empty());
+  TraceSearchQuery empty_range = Unlimited();
+  empty_range.min_duration = milliseconds(10);
+  empty_range.max_duration = milliseconds(9);
+  EXPECT_TRUE(store.SearchTraces(empty_range).empty());
+  TraceSearchQuery absent_attribute = Unlimited();
+  absent_attribute.attributes = {Attribute{1, int64_t{99}}};
+  EXPECT_TRUE(store.SearchTraces(absent_attribute).empty());
+}
+
+TEST(SpanStoreTest, SearchByOperationStatusDurationRangeAndAttributesOnOneSpan) {
+  SpanStore store(Options(100));
+  const TraceId t{8, 8};
+  SpanData a = MakeSpan(t, 1, /*service=*/1, 0, /*duration=*/10, /*operation=*/4);
+  a.status = SpanStatus::kError;
+  a.attributes = {Attribute{1, int64_t{500}}};
+  SpanData b = MakeSpan(t, 2, /*service=*/1, 0, /*duration=*/1000, /*operation=*/5);
+  b.attributes = {Attribute{1, int64_t{200}}, Attribute{2, InternedString{3}}};
+  store.Append(std::move(a), kTimeZero);
+  store.Append(std::move(b), kTimeZero);
+  for (int cut = 0; cut < 2; ++cut) {  // in the head, then in a cut block
+    TraceSearchQuery q;
+    q.operation = 4;
+    q.status = SpanStatus::kError;
+    EXPECT_EQ(store.SearchTraces(q), std::vector<TraceId>{t});
+    q.attributes = {Attribute{1, int64_t{200}}};  // on span b, not on the error span a
+    EXPECT_TRUE(store.SearchTraces(q).empty());
+    q = {};
+    q.attributes = {Attribute{1, int64_t{200}}, Attribute{2, InternedString{3}}};
+    EXPECT_EQ(store.SearchTraces(q), std::vector<TraceId>{t});
+    q.attributes = {Attribute{1, 200.0}};  // other type
+    EXPECT_TRUE(store.SearchTraces(q).empty());
+    q = {};
+    q.min_duration = Duration(11);
+    q.max_duration = Duration(999);  // between the two spans
+    EXPECT_TRUE(store.SearchTraces(q).empty());
+    q.max_duration = Duration(1000);  // inclusive
+    EXPECT_EQ(store.SearchTraces(q), std::vector<TraceId>{t});
+    q.status = SpanStatus::kError;  // the long span is not the error span
+    EXPECT_TRUE(store.SearchTraces(q).empty());
+    store.MaybeCutBlock(kTimeZero + seconds(60));
+    ASSERT_EQ(store.block_count(), 1u);
+  }
 }
 
 TEST(SpanStoreTest, SearchRequiresOneSpanToSatisfyAllConditions) {
@@ -313,6 +395,162 @@ TEST(SpanStoreTest, SearchRequiresOneSpanToSatisfyAllConditions) {
   EXPECT_TRUE(store.SearchTraces(q).empty());
   q.service = 2;
   EXPECT_EQ(store.SearchTraces(q), std::vector<TraceId>{t});
+}
+
+void ExpectSameSpan(const SpanData& a, const SpanData& b) {
+  EXPECT_EQ(a.trace_id, b.trace_id);
+  EXPECT_EQ(a.span_id, b.span_id);
+  EXPECT_EQ(a.parent_span_id, b.parent_span_id);
+  EXPECT_EQ(a.service, b.service);
+  EXPECT_EQ(a.operation, b.operation);
+  EXPECT_EQ(a.kind, b.kind);
+  EXPECT_EQ(a.status, b.status);
+  EXPECT_EQ(a.trace_flags, b.trace_flags);
+  EXPECT_EQ(a.start, b.start);
+  EXPECT_EQ(a.end, b.end);
+  EXPECT_EQ(a.attributes, b.attributes);
+  EXPECT_EQ(a.trace_state, b.trace_state);
+}
+
+TEST(SpanStoreTest, CutBlocksKeepEveryFieldOfEverySpan) {
+  Rng rng(21);
+  SpanStore store(Options(97));
+  std::map<TraceId, std::vector<SpanData>> expected;
+  std::vector<TraceId> traces;
+  for (int t = 0; t < 40; ++t) traces.push_back(TraceId{rng.NextU64(), rng.NextU64()});
+  for (int i = 0; i < 2000; ++i) {
+    SpanData s =
+        MakeSpan(traces[rng.Uniform(traces.size())], rng.NextU64(), static_cast<ServiceId>(rng.NextU64()),
+                 static_cast<int64_t>(rng.NextU64() >> 2) - (int64_t{1} << 61),
+                 static_cast<int64_t>(rng.Uniform(1u << 20)), static_cast<OperationId>(rng.NextU64()));
+    if (rng.Uniform(2)) s.parent_span_id = SpanId{rng.NextU64()};
+    s.kind = static_cast<SpanKind>(rng.Uniform(5));
+    s.status = static_cast<SpanStatus>(rng.Uniform(3));
+    s.trace_flags = static_cast<uint8_t>(rng.NextU64());
+    for (uint64_t a = rng.Uniform(4); a > 0; --a) s.attributes.push_back(RandomAttribute(rng));
+    if (rng.Uniform(5) == 0) s.trace_state = "congo=t61rcWkgMzE,rojo=" + std::to_string(i);
+    expected[s.trace_id].push_back(s);
+    store.Append(std::move(s), kTimeZero);
+  }
+  ASSERT_EQ(store.block_count(), 20u);
+  for (auto& [trace, spans] : expected) {
+    std::stable_sort(spans.begin(), spans.end(), [](const SpanData& a, const SpanData& b) {
+      return std::pair(a.start, a.span_id) < std::pair(b.start, b.span_id);
+    });
+    const std::vector<SpanData> found = store.FindTrace(trace);
+    ASSERT_EQ(found.size(), spans.size());
+    for (size_t i = 0; i < spans.size(); ++i) ExpectSameSpan(found[i], spans[i]);
+  }
+}
+
+TEST(SpanStoreTest, CodecAndDiskBytesOfABlockAreItsEncodingAndItsCompressedEstimate) {
+  SpanStore store(Options(1000));
+  Rng rng(8);
+  std::vector<SpanData> spans;
+  for (int i = 0; i < 300; ++i) {
+    SpanData s =
+        MakeSpan(TraceId{0, 1 + rng.Uniform(30)}, rng.NextU64(), static_cast<ServiceId>(rng.Uniform(5)),
+                 1'000'000 * i, 1000 + static_cast<int64_t>(rng.Uniform(100000)));
+    s.attributes = {Attribute{1, int64_t{200}}};
+    spans.push_back(s);
+  }
+  uint64_t head_codec = 0;
+  for (const SpanData& s : spans) {
+    head_codec += EncodedSize(s);
+    store.Append(SpanData(s), kTimeZero);
+  }
+  EXPECT_EQ(store.codec_bytes(), head_codec);  // the head: each span on its own
+  EXPECT_EQ(store.disk_bytes_estimate(), head_codec);
+  store.MaybeCutBlock(kTimeZero + seconds(60));
+  ASSERT_EQ(store.block_count(), 1u);
+  // Block order: trace id ascending, then (start, span id).
+  std::stable_sort(spans.begin(), spans.end(), [](const SpanData& a, const SpanData& b) {
+    return std::tuple(a.trace_id, a.start, a.span_id) < std::tuple(b.trace_id, b.start, b.span_id);
+  });
+  std::vector<uint8_t> bytes;
+  EncodeSpans(spans, bytes);
+  EXPECT_EQ(store.codec_bytes(), bytes.size());
+  EXPECT_LT(store.codec_bytes(), head_codec);  // grouping by trace pays
+  EXPECT_EQ(store.disk_bytes_estimate(), EstimateCompression(bytes).estimated_bytes);  // small: not sampled
+  EXPECT_LT(store.disk_bytes_estimate(), store.codec_bytes());
+  EXPECT_EQ(store.DropBlocksEndedBefore(kTimeInfinite), 300u);
+  EXPECT_EQ(store.codec_bytes(), 0u);
+  EXPECT_EQ(store.disk_bytes_estimate(), 0u);
+
+  SpanStoreOptions no_estimate = Options(10);
+  no_estimate.estimate_disk_bytes = false;
+  SpanStore cheap(no_estimate);
+  for (int i = 0; i < 10; ++i) cheap.Append(SpanData(spans[i]), kTimeZero);
+  EXPECT_EQ(cheap.block_count(), 1u);
+  EXPECT_EQ(cheap.codec_bytes(), 0u);
+  EXPECT_EQ(cheap.FindTrace(spans[0].trace_id).empty(), false);
+}
+
+TEST(SpanStoreTest, CutBlocksStayUnder120BytesPerSpan) {
+  // Spans like the benchmark's: parent set, two attributes, 10 spans per trace.
+  SpanStore store(Options(8192));
+  Rng rng(30);
+  std::vector<TraceId> active(500);
+  for (auto& t : active) t = TraceId{rng.NextU64(), rng.NextU64()};
+  for (int i = 0; i < 100000; ++i) {
+    TraceId& t = active[rng.Uniform(active.size())];
+    SpanData s =
+        MakeSpan(t, rng.NextU64(), static_cast<ServiceId>(rng.Uniform(50)), int64_t{i} * 1'000'000,
+                 static_cast<int64_t>(rng.Exponential(20e6)), static_cast<OperationId>(rng.Uniform(200)));
+    s.parent_span_id = SpanId{rng.NextU64()};
+    s.attributes = {Attribute{1, int64_t{200}}, Attribute{2, InternedString{7}}};
+    store.Append(std::move(s), kTimeZero);
+    if (rng.Uniform(10) == 0) t = TraceId{rng.NextU64(), rng.NextU64()};
+  }
+  store.MaybeCutBlock(kTimeZero + seconds(60));
+  EXPECT_EQ(store.head_span_count(), 0u);
+  // Counted: columns, arenas, indexes, Bloom filters, plus the head's retained capacity.
+  EXPECT_LT(static_cast<double>(store.memory_bytes()) / 100000.0, 120.0);
+  EXPECT_GT(static_cast<double>(store.memory_bytes()) / 100000.0, 40.0);  // 8+8+8+8+4+4+1+1 per row at least
+}
+
+TEST(SpanStoreTest, RetentionOptionAndApplyRetention) {
+  SpanStoreOptions negative;
+  negative.retention = -seconds(1);
+  const auto bad = SpanStore::Create(negative);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("retention"), std::string::npos);
+  SpanStoreOptions no_sample;
+  no_sample.disk_estimate_sample_bytes = 0;
+  EXPECT_FALSE(SpanStore::Create(no_sample).ok());
+  SpanStoreOptions o = Options(10);
+  o.retention = seconds(60);
+  SpanStore store(o);
+  EXPECT_FALSE(store.NextRetentionDeadline().has_value());
+  constexpr int64_t kSecond = 1'000'000'000;
+  for (int i = 0; i < 35; ++i) {  // block k: spans ending at (10k..10k+9) s + 1 ns
+    store.Append(MakeSpan(TraceId{0, uint64_t(i + 1)}, 1, 0, int64_t(i) * kSecond, 1), kTimeZero);
+  }
+  ASSERT_EQ(store.block_count(), 3u);
+  // Block 0 ends at 9 s + 1 ns: dropped once now - 60 s > 9 s + 1 ns.
+  ASSERT_TRUE(store.NextRetentionDeadline().has_value());
+  EXPECT_EQ(*store.NextRetentionDeadline(), FromNanos(69 * kSecond + 2));
+  EXPECT_EQ(store.ApplyRetention(FromNanos(69 * kSecond + 1)), 0u);
+  EXPECT_EQ(store.ApplyRetention(FromNanos(69 * kSecond + 2)), 10u);
+  EXPECT_EQ(store.retention_dropped_spans(), 10u);
+  EXPECT_EQ(*store.NextRetentionDeadline(), FromNanos(79 * kSecond + 2));
+  EXPECT_EQ(store.ApplyRetention(FromNanos(1000 * kSecond)), 20u);  // the head stays
+  EXPECT_EQ(store.retention_dropped_spans(), 30u);
+  EXPECT_EQ(store.span_count(), 5u);
+  EXPECT_FALSE(store.NextRetentionDeadline().has_value());
+  store.Clear();
+  EXPECT_EQ(store.retention_dropped_spans(), 30u);  // a statistic, not content
+  // Retention 0 keeps everything; ApplyRetention near the start of time does not overflow.
+  SpanStore forever(Options(1));
+  forever.Append(MakeSpan(TraceId{0, 1}, 1, 0, 0, 1), kTimeZero);
+  EXPECT_EQ(forever.ApplyRetention(kTimeInfinite), 0u);
+  EXPECT_FALSE(forever.NextRetentionDeadline().has_value());
+  SpanStoreOptions short_retention = Options(1);
+  short_retention.retention = seconds(1);
+  SpanStore early(short_retention);
+  early.Append(MakeSpan(TraceId{0, 1}, 1, 0, 0, 1), kTimeZero);
+  EXPECT_EQ(early.ApplyRetention(FromNanos(INT64_MIN + 5)), 0u);
+  EXPECT_EQ(early.span_count(), 1u);
 }
 
 }  // namespace
