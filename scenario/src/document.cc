@@ -197,27 +197,22 @@ StatusOr<Node> ParseDocument(std::string_view text, std::string_view source, int
   return root;
 }
 
-Status ApplyOverride(Node& root, const Override& override_spec, int index, std::string_view source) {
-  const std::string prefix =
-      std::string(source) + ": --set " + override_spec.path + "=" + override_spec.value;
+Status SetNodeAt(Node& root, std::string_view path, Node value, const std::string& prefix,
+                 const Origin* created_key_origin) {
   std::vector<std::string> segments;
-  {
-    std::string_view p = override_spec.path;
-    while (true) {
-      size_t dot = p.find('.');
-      segments.emplace_back(p.substr(0, dot));
-      if (dot == std::string_view::npos) break;
-      p.remove_prefix(dot + 1);
-    }
+  while (true) {
+    size_t dot = path.find('.');
+    segments.emplace_back(path.substr(0, dot));
+    if (dot == std::string_view::npos) break;
+    path.remove_prefix(dot + 1);
   }
   for (const std::string& seg : segments) {
     if (seg.empty()) return Status::InvalidArgument(prefix + ": the key path has an empty segment");
   }
-  StatusOr<Node> value = ParseDocument(override_spec.value, prefix, index);
-  if (!value.ok()) return value.status();
   Origin here;
-  here.override_index = index;
-  value->origin.override_index = index;
+  here.override_index = value.origin.override_index;
+  if (here.override_index < 0) here = value.origin;
+  if (created_key_origin != nullptr) here = *created_key_origin;
 
   Node* cur = &root;
   std::string walked;  // dotted path walked so far, for messages
@@ -239,7 +234,7 @@ Status ApplyOverride(Node& root, const Override& override_spec, int index, std::
         child = &cur->entries.back().value;
       }
       if (last) {
-        *child = std::move(*value);
+        *child = std::move(value);
       }
       cur = child;
     } else if (cur->IsSequence()) {
@@ -254,7 +249,7 @@ Status ApplyOverride(Node& root, const Override& override_spec, int index, std::
                                        std::to_string(cur->items.size()) + " element" +
                                        (cur->items.size() == 1 ? "" : "s"));
       }
-      if (last) cur->items[idx] = std::move(*value);
+      if (last) cur->items[idx] = std::move(value);
       cur = &cur->items[idx];
     } else {
       return Status::InvalidArgument(prefix + ": " + where + " is a scalar (" + Describe(*cur) +
@@ -263,6 +258,62 @@ Status ApplyOverride(Node& root, const Override& override_spec, int index, std::
     walked = walked.empty() ? seg : walked + "." + seg;
   }
   return Status::Ok();
+}
+
+Status ApplyOverride(Node& root, const Override& override_spec, int index, std::string_view source) {
+  const std::string prefix =
+      std::string(source) + ": --set " + override_spec.path + "=" + override_spec.value;
+  for (size_t start = 0;;) {  // report an empty segment before parsing the value
+    const size_t dot = override_spec.path.find('.', start);
+    const size_t end = dot == std::string::npos ? override_spec.path.size() : dot;
+    if (end == start) return Status::InvalidArgument(prefix + ": the key path has an empty segment");
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  StatusOr<Node> value = ParseDocument(override_spec.value, prefix, index);
+  if (!value.ok()) return value.status();
+  value->origin.override_index = index;
+  return SetNodeAt(root, override_spec.path, std::move(*value), prefix);
+}
+
+namespace {
+
+void Emit(const Node& n, YAML::Emitter& out) {
+  switch (n.kind) {
+    case Node::Kind::kNull:
+      out << YAML::Null;
+      return;
+    case Node::Kind::kScalar:
+      if (n.quoted) {
+        out << YAML::DoubleQuoted << n.scalar;
+      } else {
+        out << n.scalar;
+      }
+      return;
+    case Node::Kind::kSequence:
+      out << YAML::Flow << YAML::BeginSeq;
+      for (const Node& item : n.items) Emit(item, out);
+      out << YAML::EndSeq;
+      return;
+    case Node::Kind::kMap:
+      out << YAML::Flow << YAML::BeginMap;
+      for (const MapEntry& e : n.entries) {
+        out << YAML::Key << e.key << YAML::Value;
+        Emit(e.value, out);
+      }
+      out << YAML::EndMap;
+      return;
+  }
+}
+
+}  // namespace
+
+std::string EmitFlow(const Node& node) {
+  YAML::Emitter out;
+  out.SetMapFormat(YAML::Flow);
+  out.SetSeqFormat(YAML::Flow);
+  Emit(node, out);
+  return out.c_str();
 }
 
 std::string Describe(const Node& node) {

@@ -64,6 +64,17 @@ StatusOr<Node> ParseDocument(std::string_view text, std::string_view source, int
 // "<source>: --set <path>=<value>: ...".
 Status ApplyOverride(Node& root, const Override& override_spec, int index, std::string_view source);
 
+// Puts `value` at the dotted key path `path` of `root` (the same rules as
+// ApplyOverride: numeric segments index sequences, missing keys are created,
+// a created key gets `created_key_origin`, or `value`'s origin when null).
+// Errors start with `prefix`.
+Status SetNodeAt(Node& root, std::string_view path, Node value, const std::string& prefix,
+                 const Origin* created_key_origin = nullptr);
+
+// The node as one line of flow-style YAML ("{type: always_on, ratio: 0.5}",
+// "[a, b]", "\"quoted\""); ParseDocument of the result gives the same tree.
+std::string EmitFlow(const Node& node);
+
 // A short description of a node for "got ..." in error messages: a plain
 // scalar as written (quoted with '...' unless it is a number), a quoted
 // string with "...", "a mapping", "a sequence", "nothing (null)".

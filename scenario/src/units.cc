@@ -59,6 +59,22 @@ constexpr std::array<Unit, 7> kSpeedUnits{{
 }};
 constexpr std::string_view kSpeedUnitList = "f, Kf, Mf, Gf, Tf or Pf";
 
+// Byte sizes: base unit bytes. IEC binary prefixes and SI decimal ones.
+constexpr std::array<Unit, 10> kSizeUnits{{
+    {"B", 1.0},
+    {"KiB", 1024.0},
+    {"MiB", 1024.0 * 1024},
+    {"GiB", 1024.0 * 1024 * 1024},
+    {"TiB", 1024.0 * 1024 * 1024 * 1024},
+    {"kB", 1e3},
+    {"KB", 1e3},
+    {"MB", 1e6},
+    {"GB", 1e9},
+    {"TB", 1e12},
+}};
+constexpr std::string_view kSizeUnitList =
+    "B, KiB, MiB, GiB, TiB (powers of 1024) or KB, MB, GB, TB (powers of 1000)";
+
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
@@ -199,6 +215,17 @@ StatusOr<double> ParseBandwidth(std::string_view text) {
 
 StatusOr<double> ParseSpeed(std::string_view text) {
   return ParseSingleTerm(text, "speed", kSpeedUnits, kSpeedUnitList);
+}
+
+StatusOr<uint64_t> ParseByteSize(std::string_view text) {
+  StatusOr<double> v = ParseSingleTerm(text, "size", kSizeUnits, kSizeUnitList);
+  if (!v.ok()) return v.status();
+  // 2^64 is exactly representable; anything at or above it does not fit.
+  if (*v >= 18446744073709551616.0) return Status::InvalidArgument("size is too large");
+  if (*v != std::floor(*v)) {
+    return Status::InvalidArgument("not a whole number of bytes (" + FormatNumber(*v) + ")");
+  }
+  return static_cast<uint64_t>(*v);
 }
 
 std::string FormatDuration(Duration d) {

@@ -5,8 +5,11 @@
 #include <gtest/gtest.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <string>
+#include <variant>
+#include <vector>
 
 namespace tracesim::scenario {
 namespace {
@@ -102,27 +105,40 @@ TEST(LoaderTest, Quickstart) {
   EXPECT_EQ(s.tracing.batch_span_processor.export_timeout, milliseconds(30000));
   EXPECT_EQ(s.tracing.costs.name, "default");
 
-  EXPECT_EQ(s.collector.count, 2);
-  EXPECT_DOUBLE_EQ(s.collector.host_speed_flops, 2e9);
-  EXPECT_TRUE(s.collector.batch.enabled);
-  EXPECT_EQ(s.collector.batch.send_batch_size, 8192u);
-  EXPECT_EQ(s.collector.batch.timeout, milliseconds(200));
-  EXPECT_EQ(s.collector.batch.send_batch_max_size, 0u);
-  EXPECT_EQ(s.collector.exporter_timeout, seconds(5));
-  EXPECT_TRUE(s.collector.sending_queue.enabled);
-  EXPECT_EQ(s.collector.sending_queue.num_consumers, 10);
-  EXPECT_EQ(s.collector.sending_queue.queue_size, 1000);
-  EXPECT_TRUE(s.collector.retry_on_failure.enabled);
-  EXPECT_EQ(s.collector.retry_on_failure.initial_interval, seconds(5));
-  EXPECT_EQ(s.collector.retry_on_failure.max_interval, seconds(30));
-  EXPECT_EQ(s.collector.retry_on_failure.max_elapsed_time, seconds(300));
-  EXPECT_DOUBLE_EQ(s.collector.retry_on_failure.multiplier, 1.5);
-  EXPECT_DOUBLE_EQ(s.collector.retry_on_failure.randomization_factor, 0.5);
+  ASSERT_EQ(s.collector_tiers.size(), 1u);
+  const CollectorTierSpec& c = s.collector_tiers[0];
+  EXPECT_EQ(c.name, "collector");
+  EXPECT_EQ(c.count, 2);
+  EXPECT_DOUBLE_EQ(c.host_speed_flops, 2e9);
+  EXPECT_EQ(c.memory_mib, 2048u);
+  ASSERT_EQ(c.processors.size(), 1u);
+  EXPECT_EQ(c.processors[0].name, "batch");
+  const auto& batch = std::get<pipeline::BatchProcessorOptions>(c.processors[0].config);
+  EXPECT_EQ(batch.send_batch_size, 8192u);
+  EXPECT_EQ(batch.timeout, milliseconds(200));
+  EXPECT_EQ(batch.send_batch_max_size, 0u);
+  EXPECT_EQ(c.exporter.type, ExporterType::kOtlp);
+  EXPECT_EQ(c.exporter.to, "storage");
+  EXPECT_EQ(c.exporter.timeout, seconds(5));
+  EXPECT_TRUE(c.exporter.sending_queue.enabled);
+  EXPECT_EQ(c.exporter.sending_queue.num_consumers, 10);
+  EXPECT_EQ(c.exporter.sending_queue.queue_size, 1000);
+  EXPECT_TRUE(c.exporter.retry_on_failure.enabled);
+  EXPECT_EQ(c.exporter.retry_on_failure.initial_interval, seconds(5));
+  EXPECT_EQ(c.exporter.retry_on_failure.max_interval, seconds(30));
+  EXPECT_EQ(c.exporter.retry_on_failure.max_elapsed_time, seconds(300));
+  EXPECT_DOUBLE_EQ(c.exporter.retry_on_failure.multiplier, 1.5);
+  EXPECT_DOUBLE_EQ(c.exporter.retry_on_failure.randomization_factor, 0.5);
 
   EXPECT_EQ(s.storage.nodes, 2);
   EXPECT_DOUBLE_EQ(s.storage.host_speed_flops, 2e9);
-  EXPECT_EQ(s.storage.partitioner, PartitionerType::kOtelRing);
+  EXPECT_EQ(s.storage.partitioner.type, "otel_ring");
+  EXPECT_EQ(s.storage.partitioner.points_per_endpoint, 100);
+  EXPECT_EQ(s.storage.replication_factor, 1);
+  EXPECT_EQ(s.storage.write_quorum, 0);
   EXPECT_TRUE(s.failures.empty());
+  EXPECT_TRUE(s.variants.empty());
+  for (const ServiceSpec& svc : s.services) EXPECT_FALSE(svc.sampler.has_value()) << svc.name;
   EXPECT_DOUBLE_EQ(s.measurement.sample_period_s, 1.0);
   EXPECT_TRUE(s.measurement.overhead_baseline);
 }
@@ -131,7 +147,9 @@ TEST(LoaderTest, CollectorCrash) {
   Scenario s = MustLoad(kRoot + "/scenarios/collector-crash.yaml");
   EXPECT_EQ(s.name, "collector-crash");
   EXPECT_EQ(s.tracing.sampler.type, "always_on");
-  EXPECT_EQ(s.collector.count, 2);
+  ASSERT_EQ(s.collector_tiers.size(), 1u);
+  EXPECT_EQ(s.collector_tiers[0].count, 2);
+  EXPECT_EQ(TierHostName(s.collector_tiers[0].name, 0), s.failures.at(0).target);
   EXPECT_DOUBLE_EQ(s.drain_s, 20);
   ASSERT_EQ(s.failures.size(), 1u);
   EXPECT_EQ(s.failures[0].type, FailureType::kHostCrash);
@@ -163,13 +181,75 @@ TEST(LoaderTest, MinimalFileKeepsEveryDefault) {
   EXPECT_EQ(s.workload.rate_per_s, d.workload.rate_per_s);
   EXPECT_EQ(s.tracing.sampler.type, d.tracing.sampler.type);
   EXPECT_EQ(s.tracing.costs.span_start_ns, d.tracing.costs.span_start_ns);
-  EXPECT_EQ(s.collector.count, d.collector.count);
-  EXPECT_TRUE(s.collector.batch.enabled);
-  EXPECT_EQ(s.collector.batch.send_batch_size, d.collector.batch.send_batch_size);
-  EXPECT_EQ(s.collector.retry_on_failure.max_elapsed_time, d.collector.retry_on_failure.max_elapsed_time);
+  ASSERT_EQ(s.collector_tiers.size(), 1u);
+  const CollectorTierSpec dt;
+  EXPECT_EQ(s.collector_tiers[0].name, "collector");
+  EXPECT_EQ(s.collector_tiers[0].count, dt.count);
+  EXPECT_EQ(s.collector_tiers[0].memory_mib, dt.memory_mib);
+  ASSERT_EQ(s.collector_tiers[0].processors.size(), 1u);
+  EXPECT_EQ(s.collector_tiers[0].processors[0].name, "batch");
+  EXPECT_EQ(
+      std::get<pipeline::BatchProcessorOptions>(s.collector_tiers[0].processors[0].config).send_batch_size,
+      pipeline::BatchProcessorOptions{}.send_batch_size);
+  EXPECT_EQ(s.collector_tiers[0].exporter.retry_on_failure.max_elapsed_time,
+            dt.exporter.retry_on_failure.max_elapsed_time);
+  EXPECT_EQ(s.tracing.sampler.adaptive.max_operations, d.tracing.sampler.adaptive.max_operations);
+  EXPECT_EQ(s.measurement.slow_threshold, Duration(0));
   EXPECT_EQ(s.storage.nodes, d.storage.nodes);
   EXPECT_TRUE(s.failures.empty());
   EXPECT_EQ(s.measurement.sample_period_s, d.measurement.sample_period_s);
+}
+
+TEST(LoaderTest, TiersFile) {
+  Scenario s = MustLoad(kData + "tiers.yaml");
+  ASSERT_EQ(s.collector_tiers.size(), 2u);
+  EXPECT_EQ(s.collector_tiers[0].name, "agent");
+  EXPECT_EQ(s.collector_tiers[0].exporter.type, ExporterType::kLoadBalancing);
+  EXPECT_EQ(s.collector_tiers[0].exporter.to, "gateway");
+  EXPECT_EQ(s.collector_tiers[1].memory_mib, 2048u);
+  ASSERT_EQ(s.collector_tiers[1].processors.size(), 3u);
+  EXPECT_EQ(s.collector_tiers[1].processors[1].name, "tail_sampling");
+  EXPECT_EQ(s.storage.partitioner.type, "rendezvous");
+  EXPECT_EQ(s.storage.replication_factor, 2);
+  ASSERT_EQ(s.failures.size(), 3u);
+  EXPECT_EQ(s.failures[1].type, FailureType::kScaleIn);
+  ASSERT_TRUE(s.services[1].sampler.has_value());
+  EXPECT_EQ(s.services[1].sampler->ratio_hash, "java");
+  EXPECT_EQ(s.measurement.slow_threshold, milliseconds(100));
+  ASSERT_EQ(s.variants.size(), 1u);
+  EXPECT_EQ(s.variants[0].set.size(), 2u);
+  // The variant's changes, applied like --set, give a valid scenario without tail sampling.
+  std::vector<Override> ov;
+  for (const auto& [path, value] : s.variants[0].set) ov.push_back({path, value});
+  StatusOr<Scenario> v = LoadScenarioFile(kData + "tiers.yaml", ov);
+  ASSERT_TRUE(v.ok()) << v.status().message();
+  ASSERT_EQ(v->collector_tiers[1].processors.size(), 2u);
+  EXPECT_EQ(v->collector_tiers[1].processors[0].name, "memory_limiter");
+  EXPECT_EQ(v->collector_tiers[1].processors[1].name, "batch");
+
+  StatusOr<Scenario> bad = LoadScenarioFile(kData + "bad-tier-order.yaml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_THAT(
+      bad.status().message(),
+      HasSubstr("bad-tier-order.yaml:9:41: collectors[1].exporter.to: expected the name of a later tier or "
+                "storage (one of storage), got 'gateway' (tier 'gateway' comes before 'agent'"));
+}
+
+// The reference's "Complete example" (its last yaml block) is a valid scenario.
+TEST(LoaderTest, ReferenceCompleteExampleLoads) {
+  std::FILE* f = std::fopen((kRoot + "/docs/scenario-reference.md").c_str(), "rb");
+  ASSERT_NE(f, nullptr);
+  std::string doc;
+  char buf[4096];
+  for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) doc.append(buf, n);
+  std::fclose(f);
+  const size_t begin = doc.rfind("```yaml\n");
+  ASSERT_NE(begin, std::string::npos);
+  const size_t end = doc.find("```", begin + 8);
+  ASSERT_NE(end, std::string::npos);
+  Scenario s = MustLoadString(doc.substr(begin + 8, end - begin - 8));
+  EXPECT_EQ(s.name, "example");
+  EXPECT_EQ(s.collector_tiers.at(0).memory_mib, 2048u);
 }
 
 TEST(LoaderTest, MissingFile) {
@@ -233,7 +313,9 @@ INSTANTIATE_TEST_SUITE_P(
                 "expected 0 (no limit) or an integer >= send_batch_size (8192), got 1000"},
         BadFile{"bad-duplicate-service.yaml", "5:11", "services[2].name",
                 "duplicate service name 'api' (already used by services[0])"},
-        BadFile{"bad-duplicate-key.yaml", "7:3", "workload.rate", "duplicate key 'rate' (first at line 6)"}),
+        BadFile{"bad-duplicate-key.yaml", "7:3", "workload.rate", "duplicate key 'rate' (first at line 6)"},
+        BadFile{"bad-tier-order.yaml", "8:11", "collectors[1]",
+                "tier 'agent' receives no spans: no earlier tier exports to it"}),
     [](const ::testing::TestParamInfo<BadFile>& info) {
       std::string name;
       for (const char* c = info.param.file; *c != '\0' && *c != '.'; ++c) name += (*c == '-') ? '_' : *c;
@@ -253,8 +335,9 @@ TEST(LoaderTest, ReportsEveryErrorInDocumentOrder) {
       ":6:1: workload.entry: required (the service that receives the requests)\n" + path +
       ":7:9: workload.rate: expected a number > 0, got 0\n" + path +
       ":9:19: tracing.sampler.type: expected one of always_on, always_off, traceidratio, "
-      "parentbased_always_on, "
-      "parentbased_always_off, parentbased_traceidratio, got 'probabilistic'\n" +
+      "parentbased_always_on, parentbased_always_off, parentbased_traceidratio, jaeger_ratelimiting, "
+      "parentbased_jaeger_ratelimiting, consistent_probability, parentbased_consistent_probability, "
+      "jaeger_adaptive, got 'probabilistic'\n" +
       path + ":9:41: tracing.sampler.ratio: expected a number in [0, 1], got 2";
   EXPECT_EQ(s.status().message(), expected);
 }
@@ -312,7 +395,7 @@ TEST(LoaderTest, WrongTypes) {
 
 TEST(LoaderTest, IntegersMayBeWrittenWithExponents) {
   Scenario s = MustLoadString(std::string(kBase) + "collectors: {count: 1e1}\nstorage: {nodes: 3.0}\n");
-  EXPECT_EQ(s.collector.count, 10);
+  EXPECT_EQ(s.collector_tiers.at(0).count, 10);
   EXPECT_EQ(s.storage.nodes, 3);
   EXPECT_THAT(ErrorOf(std::string(kBase) + "collectors: {count: 1e12}\n"),
               HasSubstr("collectors.count: expected an integer in [1, 2147483647], got 1e12"));
@@ -330,8 +413,9 @@ TEST(LoaderTest, UnknownKeysEverywhere) {
               HasSubstr("platform.host_link.latnecy: unknown key 'latnecy' (did you mean 'latency'?)"));
   // No suggestion when nothing is close.
   std::string msg = ErrorOf(std::string(kBase) + "storage: {zzzzzz: 1}\n");
-  EXPECT_THAT(
-      msg, HasSubstr("storage.zzzzzz: unknown key 'zzzzzz'; allowed keys: nodes, host_speed, partitioner"));
+  EXPECT_THAT(msg,
+              HasSubstr("storage.zzzzzz: unknown key 'zzzzzz'; allowed keys: nodes, host_speed, partitioner, "
+                        "replication_factor, write_quorum"));
   EXPECT_THAT(ErrorOf("name: t\nservices:\n  - name: api\n    speed: 1Gf\nworkload: {entry: api}\n"),
               HasSubstr("test.yaml:4:5: services[0].speed: unknown key 'speed'"));
 }
@@ -417,8 +501,19 @@ TEST(LoaderTest, ServicesAndCalls) {
   EXPECT_THAT(ErrorOf("name: t\nservices: [{name: a, calls: b}]\nworkload: {entry: a}\n"),
               HasSubstr("services[0].calls: expected a sequence of calls"));
   EXPECT_THAT(ErrorOf("name: t\nservices: [{name: collector-0}]\nworkload: {entry: collector-0}\n"),
-              HasSubstr("services[0].name: expected a service name, got 'collector-0' (collector-<i> and "
-                        "storage-<i> are reserved"));
+              HasSubstr("test.yaml:2:19: services[0].name: expected a service name, got 'collector-0' "
+                        "(collector-<i> names the hosts of collector tier 'collector')"));
+  EXPECT_THAT(ErrorOf("name: t\nservices: [{name: storage-1}]\nworkload: {entry: storage-1}\n"),
+              HasSubstr("services[0].name: expected a service name, got 'storage-1' (storage-<i> and driver "
+                        "are reserved"));
+  EXPECT_THAT(ErrorOf("name: t\nservices: [{name: driver}]\nworkload: {entry: driver}\n"),
+              HasSubstr("services[0].name: expected a service name, got 'driver'"));
+  // With other tiers, collector-<i> is an ordinary name.
+  EXPECT_EQ(MustLoadString("name: t\nservices: [{name: collector-0}]\nworkload: {entry: collector-0}\n"
+                           "collectors: [{name: edge}]\n")
+                .services[0]
+                .name,
+            "collector-0");
   EXPECT_THAT(ErrorOf("name: t\nservices: [{name: -api}]\nworkload: {entry: api}\n"),
               HasSubstr("services[0].name: expected a service name"));
   EXPECT_THAT(ErrorOf("name: t\nservices: [{name: a, attributes_per_span: 129}]\nworkload: {entry: a}\n"),
@@ -495,37 +590,54 @@ TEST(LoaderTest, Tracing) {
 }
 
 TEST(LoaderTest, CollectorProcessors) {
-  // Absent processors: the in-code defaults (batch on).
-  EXPECT_TRUE(MustLoadString(std::string(kBase) + "collectors: {count: 3}\n").collector.batch.enabled);
+  auto chain = [](const Scenario& s) {
+    std::vector<std::string> names;
+    for (const auto& e : s.collector_tiers.at(0).processors) names.push_back(e.name);
+    return names;
+  };
+  using V = std::vector<std::string>;
+  // Absent processors: the default chain, one batch with the Collector's defaults.
+  EXPECT_EQ(chain(MustLoadString(std::string(kBase) + "collectors: {count: 3}\n")), V{"batch"});
   // An explicit empty set: no processors at all.
-  EXPECT_FALSE(MustLoadString(std::string(kBase) + "collectors: {processors: {}}\n").collector.batch.enabled);
-  EXPECT_FALSE(MustLoadString(std::string(kBase) + "collectors: {processors: }\n").collector.batch.enabled);
+  EXPECT_EQ(chain(MustLoadString(std::string(kBase) + "collectors: {processors: {}}\n")), V{});
+  EXPECT_EQ(chain(MustLoadString(std::string(kBase) + "collectors: {processors: }\n")), V{});
   // "batch:" with no settings, as in Collector configs: the Collector defaults.
   Scenario s = MustLoadString(std::string(kBase) + "collectors:\n  processors:\n    batch:\n");
-  EXPECT_TRUE(s.collector.batch.enabled);
-  EXPECT_EQ(s.collector.batch.send_batch_size, 8192u);
+  ASSERT_EQ(chain(s), V{"batch"});
+  EXPECT_EQ(
+      std::get<pipeline::BatchProcessorOptions>(s.collector_tiers[0].processors[0].config).send_batch_size,
+      8192u);
   // Named instances ("batch/traces") are accepted, as in the Collector.
   s = MustLoadString(
       std::string(kBase) +
       "collectors: {processors: {batch/traces: {send_batch_size: 100, send_batch_max_size: 200, "
       "timeout: 0s}}}\n");
-  EXPECT_TRUE(s.collector.batch.enabled);
-  EXPECT_EQ(s.collector.batch.send_batch_size, 100u);
-  EXPECT_EQ(s.collector.batch.send_batch_max_size, 200u);
-  EXPECT_EQ(s.collector.batch.timeout, Duration(0));
+  ASSERT_EQ(chain(s), V{"batch/traces"});
+  const auto& b = std::get<pipeline::BatchProcessorOptions>(s.collector_tiers[0].processors[0].config);
+  EXPECT_EQ(b.send_batch_size, 100u);
+  EXPECT_EQ(b.send_batch_max_size, 200u);
+  EXPECT_EQ(b.timeout, Duration(0));
+  // send_batch_size 0 is the Collector's "no size trigger".
+  s = MustLoadString(std::string(kBase) + "collectors: {processors: {batch: {send_batch_size: 0}}}\n");
+  EXPECT_EQ(
+      std::get<pipeline::BatchProcessorOptions>(s.collector_tiers[0].processors[0].config).send_batch_size,
+      0u);
 
-  EXPECT_THAT(ErrorOf(std::string(kBase) + "collectors: {processors: {memory_limiter: {limit_mib: 512}}}\n"),
-              HasSubstr("test.yaml:8:27: collectors.processors.memory_limiter: unsupported processor "
-                        "'memory_limiter'; supported processors: batch"));
-  EXPECT_THAT(ErrorOf(std::string(kBase) + "collectors: {processors: {batch: {}, batch/2: {}}}\n"),
-              HasSubstr("collectors.processors.batch/2: a second batch processor; only one is supported"));
+  EXPECT_THAT(
+      ErrorOf(std::string(kBase) + "collectors: {processors: {attributes: {actions: []}}}\n"),
+      HasSubstr("test.yaml:8:27: collectors.processors.attributes: unsupported processor type "
+                "'attributes' (supported: batch, memory_limiter, tail_sampling, probabilistic_sampler)"));
+  EXPECT_THAT(
+      ErrorOf(std::string(kBase) + "collectors: {processors: {batchh: {}}}\n"),
+      HasSubstr("unsupported processor type 'batchh' (supported: batch, memory_limiter, tail_sampling, "
+                "probabilistic_sampler); did you mean 'batch'?"));
   EXPECT_THAT(ErrorOf(std::string(kBase) + "collectors: {processors: [batch]}\n"),
               HasSubstr("collectors.processors: expected a mapping of processors"));
-  EXPECT_THAT(ErrorOf(std::string(kBase) + "collectors: {processors: {batch: {send_batch_size: 0}}}\n"),
-              HasSubstr("collectors.processors.batch.send_batch_size: expected an integer >= 1, got 0"));
+  EXPECT_THAT(ErrorOf(std::string(kBase) + "collectors: {processors: {batch: {send_batch_size: -1}}}\n"),
+              HasSubstr("collectors.processors.batch.send_batch_size: expected an integer >= 0, got -1"));
   EXPECT_THAT(
       ErrorOf(std::string(kBase) + "collectors: {processors: {batch: {send_batch_size: 5000000000}}}\n"),
-      HasSubstr("expected an integer in [1, 4294967295], got 5000000000"));
+      HasSubstr("expected an integer in [0, 4294967295], got 5000000000"));
 }
 
 TEST(LoaderTest, CollectorExporter) {
@@ -537,16 +649,17 @@ TEST(LoaderTest, CollectorExporter) {
                      "    sending_queue: {enabled: false, num_consumers: 2, queue_size: 50}\n"
                      "    retry_on_failure: {enabled: no, initial_interval: 100ms, max_interval: 1s, "
                      "max_elapsed_time: 0, multiplier: 2, randomization_factor: 0}\n");
-  EXPECT_EQ(s.collector.exporter_timeout, seconds(2));
-  EXPECT_FALSE(s.collector.sending_queue.enabled);
-  EXPECT_EQ(s.collector.sending_queue.num_consumers, 2);
-  EXPECT_EQ(s.collector.sending_queue.queue_size, 50);
-  EXPECT_FALSE(s.collector.retry_on_failure.enabled);
-  EXPECT_EQ(s.collector.retry_on_failure.initial_interval, milliseconds(100));
-  EXPECT_EQ(s.collector.retry_on_failure.max_interval, seconds(1));
-  EXPECT_EQ(s.collector.retry_on_failure.max_elapsed_time, Duration(0));
-  EXPECT_DOUBLE_EQ(s.collector.retry_on_failure.multiplier, 2);
-  EXPECT_DOUBLE_EQ(s.collector.retry_on_failure.randomization_factor, 0);
+  const ExporterSpec& e = s.collector_tiers.at(0).exporter;
+  EXPECT_EQ(e.timeout, seconds(2));
+  EXPECT_FALSE(e.sending_queue.enabled);
+  EXPECT_EQ(e.sending_queue.num_consumers, 2);
+  EXPECT_EQ(e.sending_queue.queue_size, 50);
+  EXPECT_FALSE(e.retry_on_failure.enabled);
+  EXPECT_EQ(e.retry_on_failure.initial_interval, milliseconds(100));
+  EXPECT_EQ(e.retry_on_failure.max_interval, seconds(1));
+  EXPECT_EQ(e.retry_on_failure.max_elapsed_time, Duration(0));
+  EXPECT_DOUBLE_EQ(e.retry_on_failure.multiplier, 2);
+  EXPECT_DOUBLE_EQ(e.retry_on_failure.randomization_factor, 0);
 
   EXPECT_THAT(ErrorOf(std::string(kBase) + "collectors: {exporter: {sending_queue: {queue_size: 0}}}\n"),
               HasSubstr("collectors.exporter.sending_queue.queue_size: expected an integer >= 1, got 0"));
@@ -562,8 +675,8 @@ TEST(LoaderTest, CollectorExporter) {
       HasSubstr("randomization_factor: expected a number in [0, 1], got 2"));
   EXPECT_THAT(
       ErrorOf(std::string(kBase) + "collectors: {exporter: {endpoint: 'storage:4317'}}\n"),
-      HasSubstr("collectors.exporter.endpoint: unknown key 'endpoint'; allowed keys: timeout, sending_queue, "
-                "retry_on_failure"));
+      HasSubstr("collectors.exporter.endpoint: unknown key 'endpoint'; allowed keys: type, to, timeout, "
+                "sending_queue, retry_on_failure, routing_key, resolver"));
 }
 
 TEST(LoaderTest, Failures) {
@@ -591,8 +704,9 @@ TEST(LoaderTest, Failures) {
               HasSubstr("got 'apu' (did you mean 'api'?)"));
   EXPECT_THAT(ErrorOf(std::string(kBase) + "failures: [{type: host_crash, target: storage-1, at: 1s}]\n"),
               HasSubstr("got 'storage-1' (storage.nodes is 1)"));
-  EXPECT_THAT(ErrorOf(std::string(kBase) + "failures: [{type: link_down, target: api, at: 1s}]\n"),
-              HasSubstr("failures[0].type: expected one of host_crash, got 'link_down'"));
+  EXPECT_THAT(
+      ErrorOf(std::string(kBase) + "failures: [{type: link_down, target: api, at: 1s}]\n"),
+      HasSubstr("failures[0].type: expected one of host_crash, scale_out, scale_in, got 'link_down'"));
   EXPECT_THAT(ErrorOf(std::string(kBase) + "failures: [{target: api, at: 1s}]\n"),
               HasSubstr("failures[0].type: required"));
   EXPECT_THAT(ErrorOf(std::string(kBase) + "failures: [{type: host_crash, target: api}]\n"),

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "tracesim/scenario/loader.h"
@@ -105,7 +106,7 @@ TEST(OverrideTest, AddsNewKeysAndIntermediateMappings) {
       ErrorOf({"workload.rtae=5"}),
       kQuickstart +
           ": --set workload.rtae=5: workload.rtae: unknown key 'rtae' (did you mean 'rate'?); allowed keys: "
-          "entry, arrival, rate");
+          "entry, arrival, rate, rate_steps");
 }
 
 TEST(OverrideTest, LaterOverridesWin) {
@@ -114,10 +115,11 @@ TEST(OverrideTest, LaterOverridesWin) {
 }
 
 TEST(OverrideTest, EmptyProcessorsDisablesBatch) {
-  EXPECT_FALSE(MustLoad({"collectors.processors={}"}).collector.batch.enabled);
+  EXPECT_TRUE(MustLoad({"collectors.processors={}"}).collector_tiers.at(0).processors.empty());
   Scenario s = MustLoad({"collectors.processors.batch.timeout=1s"});
-  EXPECT_TRUE(s.collector.batch.enabled);
-  EXPECT_EQ(s.collector.batch.timeout, milliseconds(1000));
+  ASSERT_EQ(s.collector_tiers.at(0).processors.size(), 1u);
+  EXPECT_EQ(std::get<pipeline::BatchProcessorOptions>(s.collector_tiers[0].processors[0].config).timeout,
+            milliseconds(1000));
 }
 
 TEST(OverrideTest, ErrorsInOverriddenValuesNameTheOverride) {

@@ -176,5 +176,40 @@ TEST(FormatTest, BandwidthAndSpeed) {
   }
 }
 
+TEST(ParseByteSizeTest, BinaryAndDecimalUnits) {
+  auto size = [](std::string_view text) {
+    StatusOr<uint64_t> v = ParseByteSize(text);
+    EXPECT_TRUE(v.ok()) << text << ": " << v.status().message();
+    return v.ok() ? *v : ~uint64_t{0};
+  };
+  EXPECT_EQ(size("512"), 512u);
+  EXPECT_EQ(size("512B"), 512u);
+  EXPECT_EQ(size("1KiB"), 1024u);
+  EXPECT_EQ(size("1.5KiB"), 1536u);
+  EXPECT_EQ(size("2MiB"), 2u * 1024 * 1024);
+  EXPECT_EQ(size("2GiB"), 2147483648u);
+  EXPECT_EQ(size("1TiB"), 1099511627776u);
+  EXPECT_EQ(size("1kB"), 1000u);
+  EXPECT_EQ(size("1KB"), 1000u);
+  EXPECT_EQ(size("3MB"), 3000000u);
+  EXPECT_EQ(size("1GB"), 1000000000u);
+  EXPECT_EQ(size("2TB"), 2000000000000u);
+  EXPECT_EQ(size(" 4 GiB "), 4294967296u);
+}
+
+TEST(ParseByteSizeTest, Errors) {
+  auto error = [](std::string_view text) {
+    StatusOr<uint64_t> v = ParseByteSize(text);
+    EXPECT_FALSE(v.ok()) << text;
+    return v.ok() ? std::string() : v.status().message();
+  };
+  EXPECT_NE(error("2Gb").find("unknown unit 'Gb'"), std::string::npos);
+  EXPECT_NE(error("-1MiB").find("must not be negative"), std::string::npos);
+  EXPECT_NE(error("").find("empty size"), std::string::npos);
+  EXPECT_NE(error("0.5B").find("not a whole number of bytes"), std::string::npos);
+  EXPECT_NE(error("16777216TiB").find("too large"), std::string::npos);
+  EXPECT_NE(error("GiB").find("must start with a number"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace tracesim::scenario

@@ -4,12 +4,20 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "tracesim/pipeline/collector_pipeline.h"
+#include "tracesim/pipeline/head_sampler_config.h"
+#include "tracesim/pipeline/partitioner.h"
 #include "tracesim/time.h"
 
 namespace tracesim::scenario {
+
+// The SDK head sampler: OTEL_TRACES_SAMPLER names plus Jaeger and consistent
+// probability samplers (see pipeline/head_sampler_config.h, docs/samplers.md).
+using SamplerSpec = pipeline::HeadSamplerConfig;
 
 struct LinkSpec {
   double bandwidth_bytes_per_s = 125e6;  // YAML: bandwidth: "1Gbps" | "125MBps" | number (bytes/s)
@@ -50,6 +58,9 @@ struct ServiceSpec {
   uint64_t request_bytes = 512;
   uint64_t response_bytes = 2048;
   int attributes_per_span = 4;  // attributes the instrumentation sets per span
+  // This service's SDK sampler when it differs from tracing.sampler (e.g. a
+  // tier written in another language, whose ratio hash differs).
+  std::optional<SamplerSpec> sampler;
 };
 
 enum class ArrivalProcess { kPoisson, kConstant };
@@ -58,14 +69,13 @@ struct WorkloadSpec {
   std::string entry_service;  // must name a service
   ArrivalProcess arrival = ArrivalProcess::kPoisson;
   double rate_per_s = 100.0;  // > 0
-};
-
-// Sampler names follow OTEL_TRACES_SAMPLER: always_on, always_off,
-// traceidratio, parentbased_always_on, parentbased_always_off,
-// parentbased_traceidratio.
-struct SamplerSpec {
-  std::string type = "parentbased_always_on";
-  double ratio = 1.0;  // [0, 1], for *traceidratio
+  // Piecewise-constant rate changes: from `at_s` on, requests arrive at
+  // `rate_per_s` (a traffic spike, a ramp in steps). Sorted by at_s.
+  struct RateStep {
+    double at_s = 0;
+    double rate_per_s = 0;  // >= 0 (0: no requests until the next step)
+  };
+  std::vector<RateStep> rate_steps;
 };
 
 // OpenTelemetry SDK BatchSpanProcessor (OTEL_BSP_*), with the SDK defaults.
@@ -103,14 +113,6 @@ struct TracingSpec {
   CostProfile costs;
 };
 
-// OTel Collector `batch` processor.
-struct BatchProcessorSpec {
-  bool enabled = true;
-  uint32_t send_batch_size = 8192;
-  Duration timeout = std::chrono::milliseconds(200);
-  uint32_t send_batch_max_size = 0;  // 0 = no limit; else >= send_batch_size
-};
-
 // exporterhelper `sending_queue`.
 struct SendingQueueSpec {
   bool enabled = true;
@@ -128,30 +130,53 @@ struct RetrySpec {
   double randomization_factor = 0.5;
 };
 
-struct CollectorSpec {
-  int count = 1;
-  double host_speed_flops = 2e9;
-  BatchProcessorSpec batch;
+enum class ExporterType {
+  kOtlp,          // sends every batch to one peer of the next tier (host index mod peers), or to storage by the partitioner
+  kLoadBalancing  // OTel `loadbalancing` exporter: routes by trace id (or service) over the ring of the next tier
+};
+enum class RoutingKey { kTraceId, kService };
+
+struct ExporterSpec {
+  ExporterType type = ExporterType::kOtlp;
+  std::string to = "storage";  // the name of a later tier, or "storage"
+  Duration timeout = std::chrono::seconds(5);  // per export request
   SendingQueueSpec sending_queue;
   RetrySpec retry_on_failure;
-  Duration exporter_timeout = std::chrono::seconds(5);  // per export request to storage
+  RoutingKey routing_key = RoutingKey::kTraceId;       // loadbalancing only
+  Duration resolver_interval = std::chrono::seconds(5);  // loadbalancing: DNS resolver refresh
 };
 
-enum class PartitionerType { kOtelRing };
+// A tier of identical OTel Collectors.
+struct CollectorTierSpec {
+  std::string name = "collector";  // hosts are <name>-<i>
+  int count = 1;
+  double host_speed_flops = 2e9;
+  uint64_t memory_mib = 2048;  // host memory (memory_limiter limit_percentage)
+  // The traces pipeline's processors, in pipeline order. Default: one
+  // `batch` with the Collector's defaults.
+  std::vector<pipeline::ProcessorEntry> processors{{"batch", pipeline::BatchProcessorOptions{}}};
+  ExporterSpec exporter;
+};
 
 struct StorageSpec {
   int nodes = 1;
   double host_speed_flops = 2e9;
-  PartitionerType partitioner = PartitionerType::kOtelRing;
+  pipeline::PartitionerConfig partitioner;  // YAML: a type name, or a mapping
+  int replication_factor = 1;               // copies of every span, <= nodes
+  int write_quorum = 0;                     // 0: floor(RF/2)+1 (Tempo's ingesters)
 };
 
-enum class FailureType { kHostCrash };
+enum class FailureType {
+  kHostCrash,  // target: a host; restart_after optional
+  kScaleOut,   // target: a collector tier name; adds one host to the tier at `at`
+  kScaleIn,    // target: a collector host; removed from its tier (drained, then off) at `at`
+};
 
 struct FailureSpec {
   FailureType type = FailureType::kHostCrash;
-  std::string target;          // a host name: a service name, collector-<i> or storage-<i>
-  double at_s = 0;             // simulated time of the crash
-  double restart_after_s = -1; // < 0: never restarts
+  std::string target;           // a host name (service name, <tier>-<i>, storage-<i>) or a tier name
+  double at_s = 0;              // simulated time of the event
+  double restart_after_s = -1;  // kHostCrash: < 0 never restarts
 };
 
 struct MeasurementSpec {
@@ -159,6 +184,18 @@ struct MeasurementSpec {
   // Run the same scenario and seed without tracing in its own process to
   // measure overhead (`tracesim run --no-baseline` turns it off).
   bool overhead_baseline = true;
+  // Sampling quality: a trace is "slow" when its request took longer than the
+  // run's true p99 request latency, or longer than this threshold when > 0.
+  Duration slow_threshold{0};
+};
+
+// A named variant of the scenario: the same file with some keys changed
+// (`set:` maps key paths to YAML values, like --set). `tracesim run` runs
+// every variant in its own process and compares them (e.g. sampling
+// strategies side by side).
+struct VariantSpec {
+  std::string name;
+  std::vector<std::pair<std::string, std::string>> set;  // key path -> YAML text of the value
 };
 
 struct Scenario {
@@ -171,13 +208,18 @@ struct Scenario {
   std::vector<ServiceSpec> services;
   WorkloadSpec workload;
   TracingSpec tracing;
-  CollectorSpec collector;
+  // Collector tiers in data-flow order: SDKs export to the first tier; each
+  // tier exports to exporter.to. YAML `collectors:` is a mapping (one tier
+  // named "collector") or a list of tiers.
+  std::vector<CollectorTierSpec> collector_tiers{CollectorTierSpec{}};
   StorageSpec storage;
   std::vector<FailureSpec> failures;
   MeasurementSpec measurement;
+  std::vector<VariantSpec> variants;
 };
 
 // Host names the simulator gives, and failure targets may name.
+std::string TierHostName(const std::string& tier, int index);  // "<tier>-<index>"
 std::string CollectorHostName(int index);  // "collector-<index>"
 std::string StorageHostName(int index);    // "storage-<index>"
 

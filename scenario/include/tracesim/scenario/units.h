@@ -9,6 +9,8 @@
 //   bandwidth  "<n><unit>", unit bps|kbps|Kbps|Mbps|Gbps|Tbps (bits/s) or
 //              Bps|kBps|KBps|MBps|GBps|TBps (bytes/s); a bare number is bytes/s.
 //   speed      "<n><unit>", unit f|kf|Kf|Mf|Gf|Tf|Pf (flop/s); a bare number is flop/s.
+//   size       "<n><unit>", unit B|KiB|MiB|GiB|TiB (powers of 1024) or kB|KB|MB|GB|TB
+//              (powers of 1000); a bare number is bytes.
 //
 // All parsers reject negative, infinite and NaN values and return an
 // InvalidArgument Status whose message says what is wrong with the text
@@ -16,6 +18,7 @@
 // locale-independent. Thread-safety: all functions are pure and thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -34,6 +37,10 @@ StatusOr<double> ParseBandwidth(std::string_view text);
 
 // "2Gf" -> 2e9 flop/s; "1e9" -> 1e9.
 StatusOr<double> ParseSpeed(std::string_view text);
+
+// "2GiB" -> 2147483648; "1.5KiB" -> 1536; "1MB" -> 1000000; "512" -> 512.
+// Error if the result is not a whole number of bytes or does not fit in 64 bits.
+StatusOr<uint64_t> ParseByteSize(std::string_view text);
 
 // Shortest exact-looking spelling: 0 -> "0s", 200ms -> "200ms", 1.5 s ->
 // "1.5s", 90 s -> "90s", 2 h -> "2h", 50 µs -> "50us". ParseDuration of the

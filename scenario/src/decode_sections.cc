@@ -1,0 +1,571 @@
+// The scenario's sections and the whole-scenario checks (see decoder.h).
+#include <algorithm>
+#include <map>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "decoder.h"
+#include "tracesim/pipeline/partitioner.h"
+#include "tracesim/pipeline/replication.h"
+#include "tracesim/scenario/units.h"
+
+namespace tracesim::scenario::internal {
+namespace {
+
+const std::vector<std::string>& RootKeys() {
+  static const std::vector<std::string> kKeys = {
+      "name",    "seed",       "duration", "drain",    "platform",    "services", "workload",
+      "tracing", "collectors", "storage",  "failures", "measurement", "variants"};
+  return kKeys;
+}
+
+bool IsServiceNameChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+}
+
+bool IsValidServiceName(std::string_view s) {
+  if (s.empty() || s.front() == '_' || s.front() == '-') return false;
+  return std::all_of(s.begin(), s.end(), IsServiceNameChar);
+}
+
+std::vector<std::string> ServiceNames(const Scenario& s) {
+  std::vector<std::string> names;
+  for (const ServiceSpec& svc : s.services) names.push_back(svc.name);
+  return names;
+}
+
+}  // namespace
+
+void Decoder::Decode(const Node& root, Scenario* s, bool decode_variants) {
+  std::optional<Map> m = OpenMap(&root, "", root.origin, RootKeys(), "a scenario: a mapping");
+  if (!m) return;
+  if (root.IsNull()) {
+    Fail(root.origin, "", "the scenario is empty; expected a mapping with keys " + JoinNames(RootKeys()));
+    return;
+  }
+  if (Require(*m, "name", "a non-empty scenario name") && ReadString(*m, "name", &s->name) &&
+      s->name.empty()) {
+    FailExpected(*m->Get("name"), "name", "a non-empty string");
+  }
+  ReadUint64(*m, "seed", &s->seed);
+  ReadSeconds(*m, "duration", Bound::Positive(), &s->duration_s);
+  ReadSeconds(*m, "drain", Bound::NonNegative(), &s->drain_s);
+  DecodePlatform(*m, &s->platform);
+  DecodeServices(*m, &s->services);
+  DecodeWorkload(*m, &s->workload);
+  DecodeTracing(*m, &s->tracing);
+  DecodeCollectors(*m, &s->collector_tiers);
+  DecodeStorage(*m, &s->storage);
+  DecodeFailures(*m, &s->failures);
+  DecodeMeasurement(*m, &s->measurement);
+
+  // Cross-references only make sense once every part decoded cleanly;
+  // otherwise they would repeat the errors above in other words.
+  if (errors_.empty()) {
+    CheckReferences(*s);
+    if (errors_.empty()) {
+      CheckCallGraph(*s);
+      CheckTiers(*s);
+      if (errors_.empty()) CheckFailures(*s);
+    }
+  }
+  // Variants are decoded in any case (their own mistakes are independent) but
+  // only validated against a valid base scenario.
+  if (decode_variants) DecodeVariants(root, *m, &s->variants);
+}
+
+void Decoder::DecodePlatform(const Map& root, PlatformSpec* p) {
+  std::optional<Map> m = SubMap(root, "platform", {"topology", "network_model", "host_link", "backbone"});
+  if (!m) return;
+  ReadEnum(*m, "topology", EnumTable<Topology>{{"star", Topology::kStar}, {"two_tier", Topology::kTwoTier}},
+           &p->topology);
+  ReadEnum(*m, "network_model",
+           EnumTable<std::string>{{"LV08", "LV08"}, {"CM02", "CM02"}, {"constant", "constant"}},
+           &p->network_model);
+  DecodeLink(*m, "host_link", &p->host_link);
+  DecodeLink(*m, "backbone", &p->backbone);
+}
+
+void Decoder::DecodeLink(const Map& parent, std::string_view key, LinkSpec* link) {
+  const Node* n = parent.Get(key);
+  if (n == nullptr) return;  // absent: the default link
+  std::optional<Map> m = SubMap(parent, key, {"bandwidth", "latency", "sharing"});
+  if (!m) return;
+  // A link written out must say how fast it is: a silent default bandwidth
+  // would make capacity results meaningless.
+  if (Require(*m, "bandwidth", "e.g. 1Gbps")) ReadBandwidth(*m, "bandwidth", &link->bandwidth_bytes_per_s);
+  ReadSeconds(*m, "latency", Bound::NonNegative(), &link->latency_s);
+  ReadEnum(*m, "sharing",
+           EnumTable<LinkSpec::Sharing>{{"shared", LinkSpec::Sharing::kShared},
+                                        {"fatpipe", LinkSpec::Sharing::kFatpipe},
+                                        {"split_duplex", LinkSpec::Sharing::kSplitDuplex}},
+           &link->sharing);
+}
+
+const std::vector<std::string>& ServiceKeys() {
+  static const std::vector<std::string> kKeys = {
+      "name",           "host_speed",          "work",   "error_rate", "calls", "request_bytes",
+      "response_bytes", "attributes_per_span", "sampler"};
+  return kKeys;
+}
+
+void Decoder::DecodeServices(const Map& root, std::vector<ServiceSpec>* services) {
+  if (!Require(root, "services", "a list of services, each with at least a name")) return;
+  const Node& n = *root.Get("services");
+  const std::string path = root.Path("services");
+  if (!n.IsSequence() || n.items.empty()) {
+    FailExpected(n, path, "a non-empty sequence of services (- name: ...)");
+    return;
+  }
+  services->clear();
+  call_refs_.clear();
+  service_name_nodes_.clear();
+  for (size_t i = 0; i < n.items.size(); ++i) {
+    ServiceSpec spec;
+    std::vector<CallRef> refs;
+    DecodeService(n.items[i], JoinIndex(path, i), &spec, &refs);
+    services->push_back(std::move(spec));
+    call_refs_.push_back(std::move(refs));
+    service_name_nodes_.push_back(n.items[i].IsMap() ? n.items[i].Find("name") : nullptr);
+  }
+  // Names: unique, and not a name the simulator gives to its own hosts.
+  for (size_t i = 0; i < services->size(); ++i) {
+    const std::string& name = (*services)[i].name;
+    const Node* name_node = n.items[i].IsMap() ? n.items[i].Find("name") : nullptr;
+    if (name.empty() || name_node == nullptr) continue;
+    const std::string name_path = JoinKey(JoinIndex(path, i), "name");
+    if (HostIndex(name, "storage-") >= 0 || name == "driver") {
+      FailExpected(*name_node, name_path, "a service name",
+                   "storage-<i> and driver are reserved for the storage hosts and the load generator");
+      continue;
+    }
+    for (size_t j = 0; j < i; ++j) {
+      if ((*services)[j].name == name) {
+        Fail(name_node->origin, name_path,
+             "duplicate service name '" + name + "' (already used by " + JoinIndex(path, j) + ")");
+        break;
+      }
+    }
+  }
+}
+
+void Decoder::DecodeService(const Node& n, const std::string& path, ServiceSpec* s,
+                            std::vector<CallRef>* call_refs) {
+  std::optional<Map> m = OpenMap(&n, path, n.origin, ServiceKeys(), "a service: a mapping");
+  if (!m) return;
+  if (n.IsNull()) {
+    Fail(n.origin, path, "empty service; expected a mapping with at least 'name'");
+    return;
+  }
+  if (Require(*m, "name") && ReadString(*m, "name", &s->name) && !IsValidServiceName(s->name)) {
+    FailExpected(*m->Get("name"), m->Path("name"),
+                 "a service name: lowercase letters, digits, '_' and '-', starting with a letter or digit");
+    s->name.clear();
+  }
+  ReadSpeed(*m, "host_speed", &s->host_speed_flops);
+  if (std::optional<Map> work = SubMap(*m, "work", {"mean", "distribution", "sigma"})) {
+    ReadSeconds(*work, "mean", Bound::NonNegative(), &s->work_mean_s);
+    ReadEnum(*work, "distribution",
+             EnumTable<Distribution>{{"constant", Distribution::kConstant},
+                                     {"exponential", Distribution::kExponential},
+                                     {"lognormal", Distribution::kLogNormal}},
+             &s->work_distribution);
+    ReadDouble(*work, "sigma", Bound::NonNegative(), &s->work_sigma);
+  }
+  ReadDouble(*m, "error_rate", Bound::Closed(0, 1), &s->error_rate);
+  if (const Node* calls = m->Get("calls"); calls != nullptr) {
+    const std::string calls_path = m->Path("calls");
+    if (calls->IsNull()) {
+      // "calls:" with nothing: a leaf service.
+    } else if (!calls->IsSequence()) {
+      FailExpected(*calls, calls_path, "a sequence of calls ({service: <name>, count: <n>} or <name>)");
+    } else {
+      for (size_t i = 0; i < calls->items.size(); ++i) {
+        const Node& item = calls->items[i];
+        const std::string item_path = JoinIndex(calls_path, i);
+        CallSpec call;
+        if (item.IsScalar()) {  // shorthand: "- checkout"
+          call.service = item.scalar;
+          s->calls.push_back(call);
+          call_refs->push_back({&item, item_path});
+          continue;
+        }
+        std::optional<Map> cm = OpenMap(&item, item_path, item.origin, {"service", "count"},
+                                        "a call: a service name or a mapping");
+        if (!cm) continue;
+        if (item.IsNull()) {
+          Fail(item.origin, item_path, "empty call; expected {service: <name>, count: <n>}");
+          continue;
+        }
+        if (!Require(*cm, "service", "the name of the called service")) continue;
+        if (!ReadString(*cm, "service", &call.service)) continue;
+        ReadInt(*cm, "count", Bound::AtLeast(1), &call.count);
+        s->calls.push_back(call);
+        call_refs->push_back({cm->Get("service"), cm->Path("service")});
+      }
+    }
+  }
+  ReadInt(*m, "request_bytes", Bound::NonNegative(), &s->request_bytes);
+  ReadInt(*m, "response_bytes", Bound::NonNegative(), &s->response_bytes);
+  // OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT defaults to 128.
+  ReadInt(*m, "attributes_per_span", Bound::Closed(0, 128), &s->attributes_per_span);
+  // A service's own sampler: absent or null = tracing.sampler.
+  if (const Node* sn = m->Get("sampler"); sn != nullptr && !sn->IsNull()) {
+    SamplerSpec own;
+    DecodeSampler(*m, &own);
+    s->sampler = std::move(own);
+  }
+}
+
+void Decoder::DecodeWorkload(const Map& root, WorkloadSpec* w) {
+  std::optional<Map> m = SubMap(root, "workload", {"entry", "arrival", "rate", "rate_steps"});
+  if (!m) return;
+  if (Require(*m, "entry", "the service that receives the requests") &&
+      ReadString(*m, "entry", &w->entry_service)) {
+    entry_node_ = m->Get("entry");
+    entry_path_ = m->Path("entry");
+  }
+  ReadEnum(*m, "arrival",
+           EnumTable<ArrivalProcess>{{"poisson", ArrivalProcess::kPoisson},
+                                     {"constant", ArrivalProcess::kConstant}},
+           &w->arrival);
+  ReadDouble(*m, "rate", Bound::Positive(), &w->rate_per_s);
+
+  // rate_steps: [{at: 60s, rate: 400}, ...], strictly increasing `at`.
+  const Node* steps = m->Get("rate_steps");
+  if (steps == nullptr || steps->IsNull()) return;
+  const std::string path = m->Path("rate_steps");
+  if (!steps->IsSequence()) {
+    FailExpected(*steps, path, "a sequence of rate steps (- {at: 60s, rate: 400})");
+    return;
+  }
+  w->rate_steps.clear();
+  for (size_t i = 0; i < steps->items.size(); ++i) {
+    const Node& item = steps->items[i];
+    const std::string item_path = JoinIndex(path, i);
+    std::optional<Map> sm = OpenMap(&item, item_path, item.origin, {"at", "rate"}, "a rate step: a mapping");
+    if (!sm) continue;
+    WorkloadSpec::RateStep step;
+    Duration at{};
+    const bool has_at =
+        Require(*sm, "at", "when the rate changes") && ReadDuration(*sm, "at", Bound::NonNegative(), &at);
+    const bool has_rate = Require(*sm, "rate", "the new rate in requests per second") &&
+                          ReadDouble(*sm, "rate", Bound::NonNegative(), &step.rate_per_s);
+    if (!has_at || !has_rate) continue;
+    step.at_s = ToSeconds(at);
+    if (!w->rate_steps.empty() && step.at_s <= w->rate_steps.back().at_s) {
+      Fail(sm->Get("at")->origin, sm->Path("at"), "rate steps must be in increasing order of `at`");
+      continue;
+    }
+    w->rate_steps.push_back(step);
+  }
+}
+
+void Decoder::DecodeTracing(const Map& root, TracingSpec* t) {
+  std::optional<Map> m = SubMap(root, "tracing", {"enabled", "sampler", "batch_span_processor", "costs"});
+  if (!m) return;
+  ReadBool(*m, "enabled", &t->enabled);
+  DecodeSampler(*m, &t->sampler);
+  if (std::optional<Map> bm =
+          SubMap(*m, "batch_span_processor",
+                 {"max_queue_size", "schedule_delay", "max_export_batch_size", "export_timeout"})) {
+    BatchSpanProcessorSpec& b = t->batch_span_processor;
+    bool queue_ok = ReadInt(*bm, "max_queue_size", Bound::AtLeast(1), &b.max_queue_size);
+    ReadDuration(*bm, "schedule_delay", Bound::Positive(), &b.schedule_delay);
+    bool batch_ok = ReadInt(*bm, "max_export_batch_size", Bound::AtLeast(1), &b.max_export_batch_size);
+    ReadDuration(*bm, "export_timeout", Bound::Positive(), &b.export_timeout);
+    if ((queue_ok || batch_ok) && b.max_export_batch_size > b.max_queue_size) {
+      const char* key = batch_ok ? "max_export_batch_size" : "max_queue_size";
+      const std::string expected =
+          batch_ok ? "an integer <= max_queue_size (" + std::to_string(b.max_queue_size) + ")"
+                   : "an integer >= max_export_batch_size (" + std::to_string(b.max_export_batch_size) + ")";
+      FailExpected(*bm->Get(key), bm->Path(key), expected);
+    }
+  }
+  DecodeCosts(*m, &t->costs);
+}
+
+bool Decoder::DecodeSampler(const Map& parent, SamplerSpec* s) {
+  if (parent.Get("sampler") == nullptr) return false;
+  const size_t errors_before = errors_.size();
+  std::optional<Map> m =
+      SubMap(parent, "sampler", {"type", "ratio", "ratio_hash", "max_traces_per_second", "adaptive"});
+  if (!m) return true;
+  ReadEnum(
+      *m, "type",
+      EnumTable<std::string>{{"always_on", "always_on"},
+                             {"always_off", "always_off"},
+                             {"traceidratio", "traceidratio"},
+                             {"parentbased_always_on", "parentbased_always_on"},
+                             {"parentbased_always_off", "parentbased_always_off"},
+                             {"parentbased_traceidratio", "parentbased_traceidratio"},
+                             {"jaeger_ratelimiting", "jaeger_ratelimiting"},
+                             {"parentbased_jaeger_ratelimiting", "parentbased_jaeger_ratelimiting"},
+                             {"consistent_probability", "consistent_probability"},
+                             {"parentbased_consistent_probability", "parentbased_consistent_probability"},
+                             {"jaeger_adaptive", "jaeger_adaptive"}},
+      &s->type);
+  // Every key is checked whatever the type, so that switching the type with
+  // --set or in a variant cannot expose a bad value.
+  ReadDouble(*m, "ratio", Bound::Closed(0, 1), &s->ratio);
+  ReadEnum(*m, "ratio_hash", EnumTable<std::string>{{"go", "go"}, {"java", "java"}, {"cpp", "cpp"}},
+           &s->ratio_hash);
+  ReadDouble(*m, "max_traces_per_second", Bound::Positive(), &s->max_traces_per_second);
+  if (std::optional<Map> a =
+          SubMap(*m, "adaptive",
+                 {"target_samples_per_second", "delta_tolerance", "initial_sampling_probability",
+                  "percentage_increase_cap", "min_sampling_probability", "min_samples_per_second",
+                  "calculation_interval", "aggregation_buckets", "buckets_for_calculation", "delay",
+                  "strategy_delivery_delay", "max_operations"})) {
+    SamplerSpec::Adaptive& ad = s->adaptive;
+    ReadDouble(*a, "target_samples_per_second", Bound::Positive(), &ad.target_samples_per_second);
+    ReadDouble(*a, "delta_tolerance", Bound::NonNegative(), &ad.delta_tolerance);
+    ReadDouble(*a, "initial_sampling_probability", Bound::LeftOpen(0, 1), &ad.initial_sampling_probability);
+    ReadDouble(*a, "percentage_increase_cap", Bound::Positive(), &ad.percentage_increase_cap);
+    ReadDouble(*a, "min_sampling_probability", Bound::LeftOpen(0, 1), &ad.min_sampling_probability);
+    ReadDouble(*a, "min_samples_per_second", Bound::NonNegative(), &ad.min_samples_per_second);
+    ReadDuration(*a, "calculation_interval", Bound::Positive(), &ad.calculation_interval);
+    ReadInt(*a, "aggregation_buckets", Bound::AtLeast(1), &ad.aggregation_buckets);
+    ReadInt(*a, "buckets_for_calculation", Bound::AtLeast(1), &ad.buckets_for_calculation);
+    ReadDuration(*a, "delay", Bound::NonNegative(), &ad.delay);
+    ReadDuration(*a, "strategy_delivery_delay", Bound::NonNegative(), &ad.strategy_delivery_delay);
+    ReadInt(*a, "max_operations", Bound::AtLeast(1), &ad.max_operations);
+  }
+  // The pipeline's own check has the last word (its key names are the YAML's).
+  if (errors_.size() == errors_before) {
+    if (Status st = pipeline::ValidateHeadSamplerConfig(*s); !st.ok()) {
+      FailFromValidator(st, "sampler", m->node, m->path, m->origin);
+    }
+  }
+  return true;
+}
+
+void Decoder::DecodeCosts(const Map& tracing, CostProfile* c) {
+  struct CostField {
+    const char* key;
+    double CostProfile::*field;
+  };
+  static const CostField kFields[] = {
+      {"span_start_ns", &CostProfile::span_start_ns},
+      {"span_end_ns", &CostProfile::span_end_ns},
+      {"sampler_decision_ns", &CostProfile::sampler_decision_ns},
+      {"attribute_set_ns", &CostProfile::attribute_set_ns},
+      {"bsp_enqueue_ns", &CostProfile::bsp_enqueue_ns},
+      {"export_serialize_per_span_ns", &CostProfile::export_serialize_per_span_ns},
+      {"collector_receive_per_span_ns", &CostProfile::collector_receive_per_span_ns},
+      {"collector_batch_per_span_ns", &CostProfile::collector_batch_per_span_ns},
+      {"collector_export_per_span_ns", &CostProfile::collector_export_per_span_ns},
+      {"store_insert_per_span_ns", &CostProfile::store_insert_per_span_ns},
+  };
+  std::vector<std::string> allowed = {"profile", "reference_flops"};
+  for (const CostField& f : kFields) allowed.emplace_back(f.key);
+  std::optional<Map> m = SubMap(tracing, "costs", allowed);
+  if (!m) return;
+  // Built-in profiles. Only the default one exists so far; its values are
+  // the in-code defaults of CostProfile.
+  ReadEnum(*m, "profile", EnumTable<std::string>{{"default", "default"}}, &c->name);
+  ReadSpeed(*m, "reference_flops", &c->reference_flops);
+  for (const CostField& f : kFields) ReadDouble(*m, f.key, Bound::NonNegative(), &(c->*f.field));
+}
+
+void Decoder::DecodeStorage(const Map& root, StorageSpec* st) {
+  std::optional<Map> m =
+      SubMap(root, "storage", {"nodes", "host_speed", "partitioner", "replication_factor", "write_quorum"});
+  if (!m) return;
+  const size_t errors_before = errors_.size();
+  bool nodes_ok = ReadInt(*m, "nodes", Bound::AtLeast(1), &st->nodes) || m->Get("nodes") == nullptr;
+  ReadSpeed(*m, "host_speed", &st->host_speed_flops);
+
+  // partitioner: a type name, or a mapping.
+  const EnumTable<std::string> kTypes = {{"otel_ring", "otel_ring"},
+                                         {"jump", "jump"},
+                                         {"rendezvous", "rendezvous"},
+                                         {"bounded_load", "bounded_load"}};
+  if (const Node* p = m->Get("partitioner"); p != nullptr) {
+    const size_t before = errors_.size();
+    std::optional<Map> pm;
+    if (p->IsMap() || p->IsNull()) {
+      pm = SubMap(*m, "partitioner", {"type", "points_per_endpoint", "bounded_load_epsilon"});
+      if (pm) {
+        ReadEnum(*pm, "type", kTypes, &st->partitioner.type);
+        ReadInt(*pm, "points_per_endpoint", Bound::Closed(1, 256), &st->partitioner.points_per_endpoint);
+        ReadDouble(*pm, "bounded_load_epsilon", Bound::Positive(), &st->partitioner.bounded_load_epsilon);
+      }
+    } else if (p->IsScalar()) {
+      ReadEnum(*m, "partitioner", kTypes, &st->partitioner.type);
+    } else {
+      FailExpected(*p, m->Path("partitioner"),
+                   "a partitioner type (otel_ring, jump, rendezvous, bounded_load) or a mapping with keys "
+                   "type, points_per_endpoint, bounded_load_epsilon");
+    }
+    if (errors_.size() == before) {
+      if (Status s = pipeline::ValidatePartitionerConfig(st->partitioner); !s.ok()) {
+        FailFromValidator(s, "partitioner", p->IsMap() ? p : nullptr, m->Path("partitioner"), p->origin);
+      }
+    }
+  }
+
+  // Replication: RF copies on distinct nodes, write quorum (Tempo's ingesters).
+  bool rf_ok = ReadInt(*m, "replication_factor", Bound::AtLeast(1), &st->replication_factor);
+  if (rf_ok && nodes_ok && st->replication_factor > st->nodes) {
+    Fail(m->Get("replication_factor")->origin, m->Path("replication_factor"),
+         "expected <= storage.nodes (" + std::to_string(st->nodes) + "), got " +
+             std::to_string(st->replication_factor) + " (every copy of a span needs its own node)");
+    rf_ok = false;
+  }
+  const bool rf_valid = rf_ok || m->Get("replication_factor") == nullptr;
+  if (ReadInt(*m, "write_quorum", Bound::NonNegative(), &st->write_quorum) && rf_valid &&
+      st->write_quorum > st->replication_factor) {
+    FailExpected(*m->Get("write_quorum"), m->Path("write_quorum"),
+                 "0 (the default: floor(replication_factor/2)+1) or an integer in [1, replication_factor (" +
+                     std::to_string(st->replication_factor) + ")]",
+                 "a quorum of " + std::to_string(st->write_quorum) + " acknowledgements cannot be met by " +
+                     std::to_string(st->replication_factor) + " replica" +
+                     (st->replication_factor == 1 ? "" : "s"));
+  }
+  if (errors_.size() == errors_before) {
+    pipeline::ReplicationConfig rc;
+    rc.replication_factor = static_cast<uint32_t>(st->replication_factor);
+    rc.write_quorum = static_cast<uint32_t>(st->write_quorum);
+    if (Status s = pipeline::ValidateReplicationConfig(rc, static_cast<size_t>(st->nodes)); !s.ok()) {
+      FailFromValidator(s, "storage", m->node, m->path, m->origin);
+    }
+  }
+}
+
+void Decoder::DecodeFailures(const Map& root, std::vector<FailureSpec>* failures) {
+  const Node* n = root.Get("failures");
+  if (n == nullptr || n->IsNull()) return;
+  const std::string path = root.Path("failures");
+  if (!n->IsSequence()) {
+    FailExpected(*n, path, "a sequence of failures (- {type: host_crash, target: ..., at: ...})");
+    return;
+  }
+  failures->clear();
+  failure_refs_.clear();
+  for (size_t i = 0; i < n->items.size(); ++i) {
+    const Node& item = n->items[i];
+    const std::string item_path = JoinIndex(path, i);
+    std::optional<Map> m = OpenMap(&item, item_path, item.origin, {"type", "target", "at", "restart_after"},
+                                   "a failure: a mapping");
+    if (!m) continue;
+    if (item.IsNull()) {
+      Fail(item.origin, item_path, "empty failure; expected {type: host_crash, target: <host>, at: <time>}");
+      continue;
+    }
+    FailureSpec f;
+    bool type_ok = false;
+    if (Require(*m, "type", "host_crash, scale_out or scale_in")) {
+      type_ok = ReadEnum(*m, "type",
+                         EnumTable<FailureType>{{"host_crash", FailureType::kHostCrash},
+                                                {"scale_out", FailureType::kScaleOut},
+                                                {"scale_in", FailureType::kScaleIn}},
+                         &f.type);
+    }
+    FailureRef ref;
+    ref.path = item_path;
+    const char* target_hint = !type_ok                           ? "a host or a collector tier name"
+                              : f.type == FailureType::kScaleOut ? "the name of a collector tier"
+                              : f.type == FailureType::kScaleIn
+                                  ? "a collector host, <tier>-<i>"
+                                  : "a host: a service name, <tier>-<i> or storage-<i>";
+    if (Require(*m, "target", target_hint) && ReadString(*m, "target", &f.target)) {
+      ref.target = m->Get("target");
+    }
+    if (Require(*m, "at", "the simulated time of the event, e.g. 20s") &&
+        ReadSeconds(*m, "at", Bound::NonNegative(), &f.at_s)) {
+      ref.at = m->Get("at");
+    }
+    if (ReadSeconds(*m, "restart_after", Bound::Positive(), &f.restart_after_s)) {
+      ref.restart_after = m->Get("restart_after");
+      if (type_ok && f.type != FailureType::kHostCrash) {
+        Fail(m->KeyOrigin("restart_after"), m->Path("restart_after"),
+             std::string("only a host_crash restarts; a ") +
+                 (f.type == FailureType::kScaleOut ? "scale_out" : "scale_in") + " has no restart_after");
+      }
+    }
+    failures->push_back(std::move(f));
+    failure_refs_.push_back(ref);
+  }
+}
+
+void Decoder::DecodeMeasurement(const Map& root, MeasurementSpec* ms) {
+  std::optional<Map> m =
+      SubMap(root, "measurement", {"sample_period", "overhead_baseline", "slow_threshold"});
+  if (!m) return;
+  ReadSeconds(*m, "sample_period", Bound::Positive(), &ms->sample_period_s);
+  ReadBool(*m, "overhead_baseline", &ms->overhead_baseline);
+  ReadDuration(*m, "slow_threshold", Bound::NonNegative(), &ms->slow_threshold);
+}
+
+// ---------------------------------------------------------------------------
+// Whole-scenario checks
+
+void Decoder::CheckReferences(const Scenario& s) {
+  const std::vector<std::string> names = ServiceNames(s);
+  auto check = [&](const Node* node, const std::string& path, const std::string& name) {
+    if (std::find(names.begin(), names.end(), name) != names.end()) return;
+    FailExpected(*node, path, "the name of a service (one of " + JoinNames(names) + ")",
+                 ClosestNameDetail(name, names));
+  };
+  for (size_t i = 0; i < s.services.size() && i < call_refs_.size(); ++i) {
+    for (size_t j = 0; j < s.services[i].calls.size() && j < call_refs_[i].size(); ++j) {
+      check(call_refs_[i][j].node, call_refs_[i][j].path, s.services[i].calls[j].service);
+    }
+  }
+  if (entry_node_ != nullptr) check(entry_node_, entry_path_, s.workload.entry_service);
+}
+
+void Decoder::CheckCallGraph(const Scenario& s) {
+  const size_t n = s.services.size();
+  auto index_of = [&](const std::string& name) -> size_t {
+    for (size_t i = 0; i < n; ++i) {
+      if (s.services[i].name == name) return i;
+    }
+    return n;
+  };
+  // Iterative depth-first search, in file order so the reported cycle is deterministic.
+  enum class Color { kWhite, kGray, kBlack };
+  std::vector<Color> color(n, Color::kWhite);
+  struct Frame {
+    size_t service;
+    size_t next_call;
+  };
+  for (size_t start = 0; start < n; ++start) {
+    if (color[start] != Color::kWhite) continue;
+    std::vector<Frame> stack{{start, 0}};
+    color[start] = Color::kGray;
+    while (!stack.empty()) {
+      Frame& top = stack.back();
+      const ServiceSpec& svc = s.services[top.service];
+      if (top.next_call == svc.calls.size()) {
+        color[top.service] = Color::kBlack;
+        stack.pop_back();
+        continue;
+      }
+      const size_t call = top.next_call++;
+      const size_t to = index_of(svc.calls[call].service);
+      if (to == n || color[to] == Color::kBlack) continue;
+      if (color[to] == Color::kWhite) {
+        color[to] = Color::kGray;
+        stack.push_back({to, 0});
+        continue;
+      }
+      // A back edge: the cycle is the stack from `to` up to here, then `to` again.
+      std::string cycle;
+      bool in_cycle = false;
+      for (const Frame& f : stack) {
+        if (f.service == to) in_cycle = true;
+        if (in_cycle) cycle += s.services[f.service].name + " -> ";
+      }
+      cycle += s.services[to].name;
+      const CallRef& ref = call_refs_[top.service][call];
+      Fail(ref.node->origin, ref.path,
+           "the call graph must be acyclic, but these calls form a cycle: " + cycle);
+      return;  // one cycle is enough to act on
+    }
+  }
+}
+
+}  // namespace tracesim::scenario::internal
