@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <iterator>
 
 namespace tracesim::reports::internal {
 
@@ -45,6 +46,27 @@ std::string PctOf(uint64_t part, uint64_t whole) {
   if (part < whole && pct >= 99.95) return "> 99.9 %";
   if (part > 0 && pct < 0.05) return "< 0.1 %";
   return fmt::format("{:.1f} %", pct);
+}
+
+std::string FormatBytes(double bytes) {
+  if (!std::isfinite(bytes) || bytes < 0) return "n/a";
+  if (bytes < 999.5) return fmt::format("{:.0f} B", bytes);
+  static const char* const kUnits[] = {"kB", "MB", "GB", "TB", "PB"};
+  double v = bytes / 1000;
+  size_t unit = 0;
+  // Move up a unit when the value would print as 1000 at three significant digits.
+  while (v >= 999.5 && unit + 1 < std::size(kUnits)) {
+    v /= 1000;
+    ++unit;
+  }
+  if (v < 9.995) return fmt::format("{:.2f} {}", v, kUnits[unit]);
+  if (v < 99.95) return fmt::format("{:.1f} {}", v, kUnits[unit]);
+  return fmt::format("{:.0f} {}", v, kUnits[unit]);
+}
+
+std::string FractionPct(double fraction) {
+  if (!std::isfinite(fraction)) return "n/a";
+  return fmt::format("{:.1f} %", 100 * fraction);
 }
 
 std::string HtmlEscape(std::string_view text) {

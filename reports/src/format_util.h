@@ -19,6 +19,11 @@ std::string FormatSeconds(double s, int decimals = 1);
 std::string SignedPct(double pct);
 // 100 * part / whole with one decimal and a "%" ("99.3 %"); "n/a" when whole == 0.
 std::string PctOf(uint64_t part, uint64_t whole);
+// Bytes in decimal (SI) units with three significant digits: "812 B",
+// "3.05 kB", "22.6 MB", "1.20 GB". "n/a" when not finite or negative.
+std::string FormatBytes(double bytes);
+// A fraction as a percentage with one decimal: 0.2331 -> "23.3 %". "n/a" when not finite.
+std::string FractionPct(double fraction);
 // Escapes & < > " ' for HTML text and attribute values.
 std::string HtmlEscape(std::string_view text);
 

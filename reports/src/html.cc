@@ -6,12 +6,16 @@
 #include <cmath>
 #include <iterator>
 #include <limits>
+#include <map>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "format_util.h"
+#include "html_style.h"
 #include "svg_chart.h"
+#include "trace_causes.h"
 #include "tracesim/reports/writers.h"
 
 namespace tracesim::reports {
@@ -33,51 +37,6 @@ constexpr const char* kOrange = "#f28e2b";
 constexpr const char* kTeal = "#76b7b2";
 constexpr const char* kPurple = "#b07aa1";
 constexpr const char* kGrey = "#bab0ac";
-
-constexpr std::string_view kStyle = R"(
-:root { color-scheme: light; }
-* { box-sizing: border-box; }
-body { margin: 0; background: #f4f5f7; color: #1f2328;
-  font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
-main { max-width: 1120px; margin: 0 auto; padding: 24px 28px 40px; }
-h1 { font-size: 26px; margin: 0 0 4px; }
-h2 { font-size: 18px; margin: 32px 0 10px; padding-bottom: 4px; border-bottom: 1px solid #d0d7de; }
-h3 { font-size: 14px; margin: 18px 0 6px; color: #444c56; }
-.meta { color: #57606a; margin: 0; }
-.meta code, td code { font: 12px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; background: #eaeef2;
-  padding: 1px 5px; border-radius: 4px; word-break: break-all; }
-.cards { display: grid; grid-template-columns: repeat(4, 1fr); gap: 12px; margin-top: 20px; }
-.card { background: #fff; border: 1px solid #d0d7de; border-radius: 8px; padding: 12px 14px; }
-.card .label { font-size: 12px; text-transform: uppercase; letter-spacing: .04em; color: #57606a; }
-.card .value { font-size: 22px; white-space: nowrap; font-weight: 600; margin: 2px 0; font-variant-numeric: tabular-nums; }
-.card .sub { font-size: 12px; color: #57606a; }
-.card.bad .value { color: #c62828; }
-.card.good .value { color: #2e7d32; }
-.status { margin-top: 12px; padding: 8px 12px; border-radius: 6px; font-weight: 600; }
-.status.ok { background: #e6f4ea; color: #1e6b30; border: 1px solid #b7dfc1; }
-.status.bad { background: #fdecea; color: #a4262c; border: 1px solid #f3b8b5; }
-table { border-collapse: collapse; background: #fff; border: 1px solid #d0d7de; border-radius: 6px;
-  font-variant-numeric: tabular-nums; margin: 6px 0; }
-th, td { padding: 5px 12px; text-align: right; border-bottom: 1px solid #eaeef2; }
-th { background: #f6f8fa; font-weight: 600; color: #444c56; }
-th:first-child, td:first-child { text-align: left; }
-td.text, th.text { text-align: left; color: #57606a; }
-.note { max-width: 460px; }
-tr:last-child td { border-bottom: none; }
-tr.total td { font-weight: 600; border-top: 1px solid #d0d7de; }
-.row { display: flex; gap: 24px; flex-wrap: wrap; align-items: flex-start; }
-.bar { display: flex; height: 22px; border-radius: 4px; overflow: hidden; border: 1px solid #d0d7de;
-  background: #fff; margin: 8px 0 6px; }
-.bar span { display: block; height: 100%; }
-.keys { display: flex; gap: 16px; flex-wrap: wrap; font-size: 12px; color: #57606a; margin-bottom: 8px; }
-.keys i { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 5px; }
-figure { margin: 10px 0 18px; background: #fff; border: 1px solid #d0d7de; border-radius: 8px; padding: 10px 12px 4px; }
-figcaption { font-weight: 600; color: #444c56; margin-bottom: 2px; }
-figcaption span { font-weight: normal; color: #57606a; font-size: 12px; }
-svg.chart { width: 100%; height: auto; display: block; }
-.note { color: #57606a; font-style: italic; }
-footer { margin-top: 36px; color: #57606a; font-size: 12px; border-top: 1px solid #d0d7de; padding-top: 10px; }
-)";
 
 template <typename... Args>
 void Emit(std::string& out, fmt::format_string<Args...> format, Args&&... args) {
@@ -102,6 +61,26 @@ std::string_view CauseMeaning(std::string_view cause) {
     if (name == cause) return meaning;
   }
   return "";
+}
+
+// Why a kept trace misses spans (TraceCounts::broken_by_cause).
+std::string_view BrokenCauseMeaning(std::string_view cause) {
+  if (cause == internal::kBrokenReroutedSplitTrace) {
+    return "its spans reached more than one tail-sampling collector (e.g. after a ring membership change)";
+  }
+  if (cause == internal::kBrokenInFlight) return "spans still on the way when the run ended";
+  return CauseMeaning(cause);
+}
+
+// Causes with a non-zero count, largest first (ties by name).
+std::vector<std::pair<std::string, uint64_t>> NonZero(const std::map<std::string, uint64_t>& by_cause) {
+  std::vector<std::pair<std::string, uint64_t>> causes;
+  for (const auto& [cause, n] : by_cause) {
+    if (n > 0) causes.emplace_back(cause, n);
+  }
+  std::stable_sort(causes.begin(), causes.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  return causes;
 }
 
 // internal::PctOf for HTML: it may say "< 0.1 %".
@@ -146,10 +125,13 @@ void Headline(std::string& out, const Results& r) {
                    Grouped(s.in_flight)));
   Card(out, dropped > 0 ? "bad" : "good", "Spans dropped", Grouped(dropped),
        fmt::format("{} of head-sampled spans", Pct(dropped, head_sampled)));
-  Card(
-      out, r.traces.incomplete > 0 ? "bad" : "", "Trace completeness",
-      Pct(r.traces.complete, r.traces.sampled),
-      fmt::format("{} of {} sampled traces complete", Grouped(r.traces.complete), Grouped(r.traces.sampled)));
+  // Completeness counts the traces meant to be stored: sampled ones, except those
+  // a collector-side sampler dropped on purpose.
+  const uint64_t meant_to_store = r.traces.complete + r.traces.incomplete;
+  Card(out, r.traces.incomplete > 0 ? "bad" : "", "Trace completeness",
+       Pct(r.traces.complete, meant_to_store),
+       fmt::format("{} of {} sampled traces complete &middot; {} broken", Grouped(r.traces.complete),
+                   Grouped(meant_to_store), Grouped(r.traces.broken)));
   Card(out, "", "Request latency p50 / p99",
        r.request_latency.count == 0
            ? std::string("n/a")
@@ -228,12 +210,7 @@ void LedgerSection(std::string& out, const Results& r) {
   }
   out += "</table>\n</div>\n<div>\n<h3>Drops by cause</h3>\n";
 
-  std::vector<std::pair<std::string, uint64_t>> drops;
-  for (const auto& [cause, n] : s.dropped) {
-    if (n > 0) drops.emplace_back(cause, n);
-  }
-  std::stable_sort(drops.begin(), drops.end(),
-                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  const std::vector<std::pair<std::string, uint64_t>> drops = NonZero(s.dropped);
   if (drops.empty()) {
     out += "<p class=\"note\">No spans were dropped.</p>\n";
   } else {
@@ -256,16 +233,35 @@ void LedgerSection(std::string& out, const Results& r) {
 void TracesAndRequests(std::string& out, const Results& r) {
   out += "<h2 id=\"traces\">Traces and requests</h2>\n<div class=\"row\">\n<div>\n<h3>Traces</h3>\n<table>\n";
   out += "<tr><th></th><th>traces</th><th>share</th></tr>\n";
-  Emit(out, "<tr><td>generated (one per request)</td><td>{}</td><td></td></tr>\n",
-       Grouped(r.traces.generated));
-  Emit(out, "<tr><td>sampled</td><td>{}</td><td>{} of generated</td></tr>\n", Grouped(r.traces.sampled),
-       Pct(r.traces.sampled, r.traces.generated));
-  Emit(out, "<tr><td>complete</td><td>{}</td><td>{} of sampled</td></tr>\n", Grouped(r.traces.complete),
-       Pct(r.traces.complete, r.traces.sampled));
-  Emit(out, "<tr><td>incomplete</td><td>{}</td><td>{} of sampled</td></tr>\n", Grouped(r.traces.incomplete),
-       Pct(r.traces.incomplete, r.traces.sampled));
+  const TraceCounts& t = r.traces;
+  Emit(out, "<tr><td>generated</td><td>{}</td><td></td></tr>\n", Grouped(t.generated));
+  Emit(out, "<tr><td>sampled (head)</td><td>{}</td><td>{} of generated</td></tr>\n", Grouped(t.sampled),
+       Pct(t.sampled, t.generated));
+  Emit(out, "<tr><td>kept (a span stored)</td><td>{}</td><td>{} of sampled</td></tr>\n", Grouped(t.kept),
+       Pct(t.kept, t.sampled));
+  Emit(out, "<tr><td>complete</td><td>{}</td><td>{} of kept</td></tr>\n", Grouped(t.complete),
+       Pct(t.complete, t.kept));
+  Emit(out, "<tr><td>broken (kept, missing spans)</td><td>{}</td><td>{} of kept</td></tr>\n",
+       Grouped(t.broken), Pct(t.broken, t.kept));
+  Emit(out, "<tr><td>incomplete</td><td>{}</td><td>{} of sampled</td></tr>\n", Grouped(t.incomplete),
+       Pct(t.incomplete, t.sampled));
+  out += "</table>\n</div>\n<div>\n<h3>Broken traces by cause</h3>\n";
+  const std::vector<std::pair<std::string, uint64_t>> causes = NonZero(t.broken_by_cause);
+  if (causes.empty()) {
+    out += "<p class=\"note\">No kept trace misses spans.</p>\n";
+  } else {
+    out +=
+        "<table>\n<tr><th>cause</th><th>traces</th><th>of broken</th><th class=\"text\">meaning</th></tr>\n";
+    for (const auto& [cause, n] : causes) {
+      Emit(out, "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td class=\"text\">{}</td></tr>\n",
+           HtmlEscape(cause), Grouped(n), Pct(n, t.broken), HtmlEscape(BrokenCauseMeaning(cause)));
+    }
+    out +=
+        "</table>\n<p class=\"note\">A trace that misses spans for several causes counts once per "
+        "cause.</p>\n";
+  }
   out +=
-      "</table>\n</div>\n<div>\n<h3>Requests</h3>\n<table>\n<tr><th></th><th>requests</th><th>share</th></"
+      "</div>\n<div>\n<h3>Requests</h3>\n<table>\n<tr><th></th><th>requests</th><th>share</th></"
       "tr>\n";
   Emit(out, "<tr><td>started</td><td>{}</td><td></td></tr>\n", Grouped(r.requests.started));
   Emit(out, "<tr><td>completed</td><td>{}</td><td>{} of started</td></tr>\n", Grouped(r.requests.completed),
@@ -273,6 +269,105 @@ void TracesAndRequests(std::string& out, const Results& r) {
   Emit(out, "<tr><td>failed</td><td>{}</td><td>{} of completed</td></tr>\n", Grouped(r.requests.failed),
        Pct(r.requests.failed, r.requests.completed));
   out += "</table>\n</div>\n</div>\n";
+}
+
+// A table cell with an optional class. `html` is already escaped.
+std::string Td(bool off, const std::string& html) {
+  return off ? "<td class=\"off\">" + html + "</td>" : "<td>" + html + "</td>";
+}
+
+// A relative error as a percentage, marked "off" above 10 %.
+std::string RelErrorCell(double rel_error) {
+  return Td(rel_error > 0.10, HtmlEscape(internal::FractionPct(rel_error)));
+}
+
+// An error rate (a fraction) as a percentage with two decimals: 0.0071 -> "0.71 %".
+std::string ErrorRate(double fraction) {
+  return std::isfinite(fraction) ? fmt::format("{:.2f} %", 100 * fraction) : std::string("n/a");
+}
+
+std::string RatePerSecond(double rate) {
+  return std::isfinite(rate) ? fmt::format("{:.1f} /s", rate) : std::string("n/a");
+}
+
+void SamplingSection(std::string& out, const Results& r) {
+  const SamplingQuality& s = r.sampling;
+  out += "<h2 id=\"sampling\">Sampling quality</h2>\n";
+  if (r.traces.sampled == 0) {
+    out += "<p class=\"note\">No trace was sampled in this run: nothing to assess.</p>\n";
+    return;
+  }
+  out += "<section class=\"cards\">\n";
+  Card(out, "", "Error traces kept", Pct(s.error_traces_kept, s.error_traces),
+       fmt::format("{} of {} traces with an error span", Grouped(s.error_traces_kept),
+                   Grouped(s.error_traces)));
+  Card(out, "", "Slow traces kept", Pct(s.slow_traces_kept, s.slow_traces),
+       fmt::format("{} of {} requests slower than {}", Grouped(s.slow_traces_kept), Grouped(s.slow_traces),
+                   FormatMs(s.slow_threshold_ms)));
+  Card(out, s.operations_covered < s.operations ? "bad" : "", "Operations covered",
+       fmt::format("{} / {}", Grouped(s.operations_covered), Grouped(s.operations)),
+       fmt::format("with a stored span &middot; services {} / {}", Grouped(s.services_covered),
+                   Grouped(s.services)));
+  Card(out, "", "Bytes per kept trace",
+       r.traces.kept == 0 ? std::string("n/a") : internal::FormatBytes(s.bytes_per_kept_trace),
+       fmt::format("{} stored for {} kept traces", internal::FormatBytes(static_cast<double>(s.bytes_stored)),
+                   Grouped(r.traces.kept)));
+  out += "</section>\n";
+
+  out += "<h3>RED metrics per service: truth vs estimate from stored spans</h3>\n";
+  if (s.red.empty()) {
+    out += "<p class=\"note\">No per-service RED metrics in this run.</p>\n";
+    return;
+  }
+  out +=
+      "<table>\n<tr><th rowspan=\"2\">service</th><th class=\"group\" colspan=\"3\">rate</th>"
+      "<th class=\"group\" colspan=\"3\">error rate</th><th class=\"group\" colspan=\"3\">latency p50</th>"
+      "<th class=\"group\" colspan=\"3\">latency p99</th></tr>\n<tr>";
+  for (int i = 0; i < 4; ++i) {
+    out += "<th class=\"first\">true</th><th>estimated</th><th>";
+    out += i == 1 ? "abs. error" : "rel. error";
+    out += "</th>";
+  }
+  out += "</tr>\n";
+  for (const ServiceRed& m : s.red) {
+    // The error rate's absolute error is marked when it exceeds 10 % of the true rate.
+    const bool error_rate_off =
+        m.error_rate_abs_error > 0.10 * m.true_error_rate && m.error_rate_abs_error > 0;
+    Emit(out,
+         "<tr><td>{}</td><td class=\"first\">{}</td><td>{}</td>{}<td class=\"first\">{}</td><td>{}</td>"
+         "{}<td class=\"first\">{}</td><td>{}</td>{}<td class=\"first\">{}</td><td>{}</td>{}</tr>\n",
+         HtmlEscape(m.service), RatePerSecond(m.true_rate_per_s), RatePerSecond(m.est_rate_per_s),
+         RelErrorCell(m.rate_rel_error), ErrorRate(m.true_error_rate), ErrorRate(m.est_error_rate),
+         Td(error_rate_off, std::isfinite(m.error_rate_abs_error)
+                                ? fmt::format("{:.2f} pp", 100 * m.error_rate_abs_error)
+                                : std::string("n/a")),
+         FormatMs(m.true_p50_ms), FormatMs(m.est_p50_ms), RelErrorCell(m.p50_rel_error),
+         FormatMs(m.true_p99_ms), FormatMs(m.est_p99_ms), RelErrorCell(m.p99_rel_error));
+  }
+  out +=
+      "</table>\n<p class=\"note\">Truth: every server span generated. Estimate: stored server spans, "
+      "each weighted by its adjusted count. Relative error |estimate &minus; truth| / truth; error-rate "
+      "error in percentage points. Marked in red: above 10 % (of the true value).</p>\n";
+}
+
+void CollectorSection(std::string& out, const Results& r) {
+  out += "<h2 id=\"collectors\">Collector tiers</h2>\n";
+  if (r.collectors.empty()) {
+    out += "<p class=\"note\">No collector tier in this run.</p>\n";
+    return;
+  }
+  out +=
+      "<table>\n<tr><th>tier</th><th>hosts</th><th>CPU</th><th>peak held spans</th><th>peak held bytes</th>"
+      "<th>refused spans</th></tr>\n";
+  for (const CollectorTierStats& t : r.collectors) {
+    Emit(out, "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+         HtmlEscape(t.name), t.hosts, FormatSeconds(t.cpu_s, 2), Grouped(t.peak_held_spans),
+         internal::FormatBytes(static_cast<double>(t.peak_held_bytes)), Grouped(t.refused_spans));
+  }
+  out +=
+      "</table>\n<p class=\"note\">Hosts at the end of the run. Peak held: the most spans, and the most "
+      "encoded bytes, held by the tier's hosts at a sample time. Refused: spans the memory_limiter refused; "
+      "those the sender did not retry are dropped as <code>memory_limiter_refused</code>.</p>\n";
 }
 
 void LatencyRow(std::string& out, std::string_view name, const LatencySummary& l) {
@@ -449,14 +544,16 @@ std::string ToHtmlReport(const Results& r) {
   out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
   Emit(out, "<title>tracesim report: {}</title>\n", HtmlEscape(r.scenario_name));
   out += "<style>";
-  out += kStyle;
+  out += internal::kReportStyle;
   out += "</style>\n</head>\n<body>\n<main>\n";
   Header(out, r);
   Headline(out, r);
   LedgerSection(out, r);
   TracesAndRequests(out, r);
+  SamplingSection(out, r);
   LatencySection(out, r);
   CostSection(out, r);
+  CollectorSection(out, r);
   Charts(out, r);
   TimelineSection(out, r);
   Footer(out, r);

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "json_internal.h"
+#include "trace_causes.h"
 #include "tracesim/pipeline/drop_observer.h"
 #include "tracesim/reports/writers.h"
 
@@ -17,7 +18,7 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 // Non-finite doubles are written as null (JSON has no NaN/inf) and read back as NaN.
-Json Number(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }
+Json Number(double v) { return internal::JsonNumber(v); }
 
 Json LatencyToJson(const LatencySummary& l) {
   Json j = Json::object();
@@ -41,6 +42,81 @@ Json DroppedToJson(const std::map<std::string, uint64_t>& dropped) {
   }
   for (const auto& [cause, spans] : dropped) {
     if (!j.contains(cause)) j[cause] = spans;
+  }
+  return j;
+}
+
+// Why broken traces miss spans: every drop cause in DropCause order, then the
+// two trace-level causes, each zero when absent, then any other key of the map
+// in key order.
+Json BrokenByCauseToJson(const std::map<std::string, uint64_t>& broken) {
+  Json j = Json::object();
+  auto put = [&](const std::string& cause) {
+    auto it = broken.find(cause);
+    j[cause] = it == broken.end() ? uint64_t{0} : it->second;
+  };
+  for (int c = 0; c < static_cast<int>(pipeline::DropCause::kCount); ++c) {
+    put(std::string(pipeline::DropCauseName(static_cast<pipeline::DropCause>(c))));
+  }
+  put(internal::kBrokenReroutedSplitTrace);
+  put(internal::kBrokenInFlight);
+  for (const auto& [cause, traces] : broken) {
+    if (!j.contains(cause)) j[cause] = traces;
+  }
+  return j;
+}
+
+Json RedFiguresToJson(double rate_per_s, double error_rate, double p50_ms, double p99_ms) {
+  Json j = Json::object();
+  j["rate_per_s"] = Number(rate_per_s);
+  j["error_rate"] = Number(error_rate);
+  j["p50_ms"] = Number(p50_ms);
+  j["p99_ms"] = Number(p99_ms);
+  return j;
+}
+
+Json SamplingToJson(const SamplingQuality& s) {
+  Json j = Json::object();
+  j["error_traces"] = s.error_traces;
+  j["error_traces_kept"] = s.error_traces_kept;
+  j["error_traces_kept_fraction"] = Number(s.error_traces_kept_fraction);
+  j["slow_threshold_ms"] = Number(s.slow_threshold_ms);
+  j["slow_traces"] = s.slow_traces;
+  j["slow_traces_kept"] = s.slow_traces_kept;
+  j["slow_traces_kept_fraction"] = Number(s.slow_traces_kept_fraction);
+  j["operations"] = s.operations;
+  j["operations_covered"] = s.operations_covered;
+  j["services"] = s.services;
+  j["services_covered"] = s.services_covered;
+  j["bytes_stored"] = s.bytes_stored;
+  j["bytes_per_kept_trace"] = Number(s.bytes_per_kept_trace);
+  Json red = Json::array();
+  for (const ServiceRed& m : s.red) {
+    Json e = Json::object();
+    e["service"] = m.service;
+    e["true"] = RedFiguresToJson(m.true_rate_per_s, m.true_error_rate, m.true_p50_ms, m.true_p99_ms);
+    e["estimated"] = RedFiguresToJson(m.est_rate_per_s, m.est_error_rate, m.est_p50_ms, m.est_p99_ms);
+    e["rate_rel_error"] = Number(m.rate_rel_error);
+    e["error_rate_abs_error"] = Number(m.error_rate_abs_error);
+    e["p50_rel_error"] = Number(m.p50_rel_error);
+    e["p99_rel_error"] = Number(m.p99_rel_error);
+    red.push_back(std::move(e));
+  }
+  j["red"] = std::move(red);
+  return j;
+}
+
+Json CollectorsToJson(const std::vector<CollectorTierStats>& tiers) {
+  Json j = Json::array();
+  for (const CollectorTierStats& t : tiers) {
+    Json e = Json::object();
+    e["name"] = t.name;
+    e["hosts"] = t.hosts;
+    e["cpu_s"] = Number(t.cpu_s);
+    e["peak_held_spans"] = t.peak_held_spans;
+    e["peak_held_bytes"] = t.peak_held_bytes;
+    e["refused_spans"] = t.refused_spans;
+    j.push_back(std::move(e));
   }
   return j;
 }
@@ -89,10 +165,15 @@ Json ResultsToJson(const Results& r) {
   spans["ledger"] = {{"balanced", r.spans.balanced()}, {"imbalance", r.spans.imbalance}};
   j["spans"] = std::move(spans);
 
-  j["traces"] = {{"generated", r.traces.generated},
-                 {"sampled", r.traces.sampled},
-                 {"complete", r.traces.complete},
-                 {"incomplete", r.traces.incomplete}};
+  Json traces = Json::object();
+  traces["generated"] = r.traces.generated;
+  traces["sampled"] = r.traces.sampled;
+  traces["kept"] = r.traces.kept;
+  traces["complete"] = r.traces.complete;
+  traces["incomplete"] = r.traces.incomplete;
+  traces["broken"] = r.traces.broken;
+  traces["broken_by_cause"] = BrokenByCauseToJson(r.traces.broken_by_cause);
+  j["traces"] = std::move(traces);
   j["requests"] = {
       {"started", r.requests.started}, {"completed", r.requests.completed}, {"failed", r.requests.failed}};
   j["latency"] = {{"request", LatencyToJson(r.request_latency)},
@@ -112,6 +193,8 @@ Json ResultsToJson(const Results& r) {
               {"tracing_s", Number(r.cpu.tracing_cpu_s)},
               {"collector_s", Number(r.cpu.collector_cpu_s)},
               {"storage_s", Number(r.cpu.storage_cpu_s)}};
+  j["sampling"] = SamplingToJson(r.sampling);
+  j["collectors"] = CollectorsToJson(r.collectors);
 
   Json timeline = Json::array();
   for (const TimelineEvent& e : r.timeline) {
@@ -244,6 +327,18 @@ class Parser {
     return Error(Join(path, key), "expected a signed 64-bit integer");
   }
 
+  // A non-negative integer that fits an int (CollectorTierStats::hosts).
+  Status NonNegativeInt(const Json& obj, const std::string& path, std::string_view key, int* out) const {
+    const Json* v = nullptr;
+    if (Status s = Field(obj, path, key, &v); !s.ok()) return s;
+    if (!v->is_number_unsigned() ||
+        v->get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int>::max())) {
+      return Error(Join(path, key), "expected an unsigned integer below 2^31");
+    }
+    *out = static_cast<int>(v->get<uint64_t>());
+    return Status::Ok();
+  }
+
   // A number, or null (a non-finite value) which reads as NaN.
   Status DoubleValue(const Json& v, const std::string& path, double* out) const {
     if (v.is_null()) {
@@ -282,6 +377,11 @@ class Parser {
  private:
   Status ParseLatency(const Json& obj, const std::string& path, LatencySummary* out) const;
   Status ParseSpans(const Json& root, SpanLedger* out) const;
+  Status ParseTraces(const Json& root, TraceCounts* out) const;
+  Status ParseRedFigures(const Json& entry, const std::string& path, std::string_view key, double* rate_per_s,
+                         double* error_rate, double* p50_ms, double* p99_ms) const;
+  Status ParseSampling(const Json& root, SamplingQuality* out) const;
+  Status ParseCollectors(const Json& root, std::vector<CollectorTierStats>* out) const;
   Status ParseTimeline(const Json& root, std::vector<TimelineEvent>* out) const;
   Status ParseTimeSeries(const Json& root, std::vector<TimeSample>* out) const;
 
@@ -336,6 +436,97 @@ Status Parser::ParseSpans(const Json& root, SpanLedger* out) const {
     return Error("spans.ledger.balanced", std::string(balanced ? "true" : "false") +
                                               " contradicts spans.ledger.imbalance " +
                                               std::to_string(out->imbalance));
+  }
+  return Status::Ok();
+}
+
+Status Parser::ParseTraces(const Json& root, TraceCounts* out) const {
+  const Json* traces = nullptr;
+  TRACESIM_RETURN_IF_ERROR(Object(root, "", "traces", &traces));
+  TRACESIM_RETURN_IF_ERROR(U64(*traces, "traces", "generated", &out->generated));
+  TRACESIM_RETURN_IF_ERROR(U64(*traces, "traces", "sampled", &out->sampled));
+  TRACESIM_RETURN_IF_ERROR(U64(*traces, "traces", "kept", &out->kept));
+  TRACESIM_RETURN_IF_ERROR(U64(*traces, "traces", "complete", &out->complete));
+  TRACESIM_RETURN_IF_ERROR(U64(*traces, "traces", "incomplete", &out->incomplete));
+  TRACESIM_RETURN_IF_ERROR(U64(*traces, "traces", "broken", &out->broken));
+  const Json* by_cause = nullptr;
+  TRACESIM_RETURN_IF_ERROR(Object(*traces, "traces", "broken_by_cause", &by_cause));
+  out->broken_by_cause.clear();
+  for (const auto& [cause, value] : by_cause->items()) {
+    uint64_t n = 0;
+    TRACESIM_RETURN_IF_ERROR(U64Value(value, "traces.broken_by_cause." + cause, &n));
+    out->broken_by_cause[cause] = n;
+  }
+  return Status::Ok();
+}
+
+Status Parser::ParseRedFigures(const Json& entry, const std::string& path, std::string_view key,
+                               double* rate_per_s, double* error_rate, double* p50_ms, double* p99_ms) const {
+  const Json* obj = nullptr;
+  TRACESIM_RETURN_IF_ERROR(Object(entry, path, key, &obj));
+  const std::string p = Join(path, key);
+  TRACESIM_RETURN_IF_ERROR(Double(*obj, p, "rate_per_s", rate_per_s));
+  TRACESIM_RETURN_IF_ERROR(Double(*obj, p, "error_rate", error_rate));
+  TRACESIM_RETURN_IF_ERROR(Double(*obj, p, "p50_ms", p50_ms));
+  TRACESIM_RETURN_IF_ERROR(Double(*obj, p, "p99_ms", p99_ms));
+  return Status::Ok();
+}
+
+Status Parser::ParseSampling(const Json& root, SamplingQuality* out) const {
+  const Json* s = nullptr;
+  TRACESIM_RETURN_IF_ERROR(Object(root, "", "sampling", &s));
+  const std::string p = "sampling";
+  TRACESIM_RETURN_IF_ERROR(U64(*s, p, "error_traces", &out->error_traces));
+  TRACESIM_RETURN_IF_ERROR(U64(*s, p, "error_traces_kept", &out->error_traces_kept));
+  TRACESIM_RETURN_IF_ERROR(Double(*s, p, "error_traces_kept_fraction", &out->error_traces_kept_fraction));
+  TRACESIM_RETURN_IF_ERROR(Double(*s, p, "slow_threshold_ms", &out->slow_threshold_ms));
+  TRACESIM_RETURN_IF_ERROR(U64(*s, p, "slow_traces", &out->slow_traces));
+  TRACESIM_RETURN_IF_ERROR(U64(*s, p, "slow_traces_kept", &out->slow_traces_kept));
+  TRACESIM_RETURN_IF_ERROR(Double(*s, p, "slow_traces_kept_fraction", &out->slow_traces_kept_fraction));
+  TRACESIM_RETURN_IF_ERROR(U64(*s, p, "operations", &out->operations));
+  TRACESIM_RETURN_IF_ERROR(U64(*s, p, "operations_covered", &out->operations_covered));
+  TRACESIM_RETURN_IF_ERROR(U64(*s, p, "services", &out->services));
+  TRACESIM_RETURN_IF_ERROR(U64(*s, p, "services_covered", &out->services_covered));
+  TRACESIM_RETURN_IF_ERROR(U64(*s, p, "bytes_stored", &out->bytes_stored));
+  TRACESIM_RETURN_IF_ERROR(Double(*s, p, "bytes_per_kept_trace", &out->bytes_per_kept_trace));
+  const Json* red = nullptr;
+  TRACESIM_RETURN_IF_ERROR(Array(*s, p, "red", &red));
+  out->red.clear();
+  for (size_t i = 0; i < red->size(); ++i) {
+    const Json& e = (*red)[i];
+    const std::string ep = "sampling.red[" + std::to_string(i) + "]";
+    if (!e.is_object()) return Error(ep, "expected an object");
+    ServiceRed m;
+    TRACESIM_RETURN_IF_ERROR(String(e, ep, "service", &m.service));
+    TRACESIM_RETURN_IF_ERROR(ParseRedFigures(e, ep, "true", &m.true_rate_per_s, &m.true_error_rate,
+                                             &m.true_p50_ms, &m.true_p99_ms));
+    TRACESIM_RETURN_IF_ERROR(ParseRedFigures(e, ep, "estimated", &m.est_rate_per_s, &m.est_error_rate,
+                                             &m.est_p50_ms, &m.est_p99_ms));
+    TRACESIM_RETURN_IF_ERROR(Double(e, ep, "rate_rel_error", &m.rate_rel_error));
+    TRACESIM_RETURN_IF_ERROR(Double(e, ep, "error_rate_abs_error", &m.error_rate_abs_error));
+    TRACESIM_RETURN_IF_ERROR(Double(e, ep, "p50_rel_error", &m.p50_rel_error));
+    TRACESIM_RETURN_IF_ERROR(Double(e, ep, "p99_rel_error", &m.p99_rel_error));
+    out->red.push_back(std::move(m));
+  }
+  return Status::Ok();
+}
+
+Status Parser::ParseCollectors(const Json& root, std::vector<CollectorTierStats>* out) const {
+  const Json* tiers = nullptr;
+  TRACESIM_RETURN_IF_ERROR(Array(root, "", "collectors", &tiers));
+  out->clear();
+  for (size_t i = 0; i < tiers->size(); ++i) {
+    const Json& e = (*tiers)[i];
+    const std::string p = "collectors[" + std::to_string(i) + "]";
+    if (!e.is_object()) return Error(p, "expected an object");
+    CollectorTierStats t;
+    TRACESIM_RETURN_IF_ERROR(String(e, p, "name", &t.name));
+    TRACESIM_RETURN_IF_ERROR(NonNegativeInt(e, p, "hosts", &t.hosts));
+    TRACESIM_RETURN_IF_ERROR(Double(e, p, "cpu_s", &t.cpu_s));
+    TRACESIM_RETURN_IF_ERROR(U64(e, p, "peak_held_spans", &t.peak_held_spans));
+    TRACESIM_RETURN_IF_ERROR(U64(e, p, "peak_held_bytes", &t.peak_held_bytes));
+    TRACESIM_RETURN_IF_ERROR(U64(e, p, "refused_spans", &t.refused_spans));
+    out->push_back(std::move(t));
   }
   return Status::Ok();
 }
@@ -435,11 +626,7 @@ StatusOr<Results> Parser::Parse(const std::string& text) const {
   TRACESIM_RETURN_IF_ERROR(Double(root, "", "simulated_seconds", &r.simulated_seconds));
   TRACESIM_RETURN_IF_ERROR(ParseSpans(root, &r.spans));
 
-  TRACESIM_RETURN_IF_ERROR(Object(root, "", "traces", &obj));
-  TRACESIM_RETURN_IF_ERROR(U64(*obj, "traces", "generated", &r.traces.generated));
-  TRACESIM_RETURN_IF_ERROR(U64(*obj, "traces", "sampled", &r.traces.sampled));
-  TRACESIM_RETURN_IF_ERROR(U64(*obj, "traces", "complete", &r.traces.complete));
-  TRACESIM_RETURN_IF_ERROR(U64(*obj, "traces", "incomplete", &r.traces.incomplete));
+  TRACESIM_RETURN_IF_ERROR(ParseTraces(root, &r.traces));
 
   TRACESIM_RETURN_IF_ERROR(Object(root, "", "requests", &obj));
   TRACESIM_RETURN_IF_ERROR(U64(*obj, "requests", "started", &r.requests.started));
@@ -472,6 +659,8 @@ StatusOr<Results> Parser::Parse(const std::string& text) const {
   TRACESIM_RETURN_IF_ERROR(Double(*obj, "cpu", "collector_s", &r.cpu.collector_cpu_s));
   TRACESIM_RETURN_IF_ERROR(Double(*obj, "cpu", "storage_s", &r.cpu.storage_cpu_s));
 
+  TRACESIM_RETURN_IF_ERROR(ParseSampling(root, &r.sampling));
+  TRACESIM_RETURN_IF_ERROR(ParseCollectors(root, &r.collectors));
   TRACESIM_RETURN_IF_ERROR(ParseTimeline(root, &r.timeline));
   TRACESIM_RETURN_IF_ERROR(ParseTimeSeries(root, &r.timeseries));
 
@@ -487,18 +676,22 @@ StatusOr<Results> Parser::Parse(const std::string& text) const {
 
 }  // namespace
 
-std::string ToJson(const Results& results) {
-  std::string out;
-  Print(ResultsToJson(results), 0, out);
-  out += "\n";
-  return out;
-}
+std::string ToJson(const Results& results) { return internal::PrettyJson(ResultsToJson(results)); }
 
 StatusOr<Results> ParseResultsJson(const std::string& text) {
   return internal::ParseResultsJsonNamed(text, "results.json");
 }
 
 namespace internal {
+
+nlohmann::ordered_json JsonNumber(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }
+
+std::string PrettyJson(const nlohmann::ordered_json& j) {
+  std::string out;
+  Print(j, 0, out);
+  out += "\n";
+  return out;
+}
 
 StatusOr<Results> ParseResultsJsonNamed(const std::string& text, const std::string& source) {
   return Parser(source).Parse(text);

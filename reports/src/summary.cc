@@ -2,6 +2,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
+#include <map>
+#include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -11,6 +15,7 @@
 namespace tracesim::reports {
 namespace {
 
+using internal::FormatBytes;
 using internal::FormatMs;
 using internal::FormatSeconds;
 using internal::PctOf;
@@ -23,14 +28,55 @@ void Line(std::string& out, std::string_view label, const std::string& body) {
 }
 
 // Causes with a non-zero count, largest first (ties by name).
-std::vector<std::pair<std::string, uint64_t>> NonZeroDrops(const SpanLedger& spans) {
-  std::vector<std::pair<std::string, uint64_t>> drops;
-  for (const auto& [cause, n] : spans.dropped) {
-    if (n > 0) drops.emplace_back(cause, n);
+std::vector<std::pair<std::string, uint64_t>> NonZero(const std::map<std::string, uint64_t>& by_cause) {
+  std::vector<std::pair<std::string, uint64_t>> causes;
+  for (const auto& [cause, n] : by_cause) {
+    if (n > 0) causes.emplace_back(cause, n);
   }
-  std::stable_sort(drops.begin(), drops.end(),
+  std::stable_sort(causes.begin(), causes.end(),
                    [](const auto& a, const auto& b) { return a.second > b.second; });
-  return drops;
+  return causes;
+}
+
+// "crash_lost 312, in_flight 38": the non-zero causes, largest first, joined by `separator`.
+std::string CauseList(const std::map<std::string, uint64_t>& by_cause, std::string_view separator) {
+  std::string body;
+  for (const auto& [cause, n] : NonZero(by_cause)) {
+    if (!body.empty()) body += separator;
+    body += fmt::format("{} {}", cause, n);
+  }
+  return body;
+}
+
+// What sampling kept against the ground truth, on two lines. Only for runs
+// that sampled something.
+void SamplingLines(std::string& out, const Results& r) {
+  const SamplingQuality& s = r.sampling;
+  Line(out, "sampling",
+       fmt::format(
+           "error traces kept {}/{} ({})   slow traces kept {}/{} ({}, > {})   operations covered {}/{}",
+           s.error_traces_kept, s.error_traces, PctOf(s.error_traces_kept, s.error_traces),
+           s.slow_traces_kept, s.slow_traces, PctOf(s.slow_traces_kept, s.slow_traces),
+           FormatMs(s.slow_threshold_ms), s.operations_covered, s.operations));
+  const std::string causes = CauseList(r.traces.broken_by_cause, ", ");
+  Line(out, "",
+       fmt::format("broken traces {}{}   bytes/kept trace {}", r.traces.broken,
+                   causes.empty() ? std::string() : " (" + causes + ")",
+                   r.traces.kept == 0 ? std::string("n/a") : FormatBytes(s.bytes_per_kept_trace)));
+}
+
+// One line per collector tier, names padded to the longest.
+void CollectorLines(std::string& out, const Results& r) {
+  size_t name_width = 0;
+  for (const CollectorTierStats& t : r.collectors) name_width = std::max(name_width, t.name.size());
+  bool first = true;
+  for (const CollectorTierStats& t : r.collectors) {
+    Line(out, first ? "collectors" : "",
+         fmt::format("{:<{}}   hosts {}   cpu {}   peak held {} spans ({})   refused {}", t.name, name_width,
+                     t.hosts, FormatSeconds(t.cpu_s, 2), t.peak_held_spans,
+                     FormatBytes(static_cast<double>(t.peak_held_bytes)), t.refused_spans));
+    first = false;
+  }
 }
 
 }  // namespace
@@ -44,14 +90,8 @@ std::string FormatSummary(const Results& r) {
   Line(out, "spans",
        fmt::format("generated {}   sampled_out {}   stored {}   in_flight {}   dropped {}", r.spans.generated,
                    r.spans.sampled_out, r.spans.stored, r.spans.in_flight, r.spans.dropped_total()));
-  const auto drops = NonZeroDrops(r.spans);
-  if (!drops.empty()) {
-    std::string body;
-    for (const auto& [cause, n] : drops) {
-      if (!body.empty()) body += "   ";
-      body += fmt::format("{} {}", cause, n);
-    }
-    Line(out, "  dropped", body);
+  if (const std::string drops = CauseList(r.spans.dropped, "   "); !drops.empty()) {
+    Line(out, "  dropped", drops);
   }
   if (r.spans.balanced()) {
     Line(out, "  ledger", "balanced");
@@ -62,9 +102,11 @@ std::string FormatSummary(const Results& r) {
   }
 
   Line(out, "traces",
-       fmt::format("generated {}   sampled {}   complete {} ({})   incomplete {}", r.traces.generated,
-                   r.traces.sampled, r.traces.complete, PctOf(r.traces.complete, r.traces.sampled),
-                   r.traces.incomplete));
+       fmt::format("generated {}   sampled {}   kept {}   complete {} ({})   incomplete {}   broken {}",
+                   r.traces.generated, r.traces.sampled, r.traces.kept, r.traces.complete,
+                   PctOf(r.traces.complete, r.traces.complete + r.traces.incomplete), r.traces.incomplete,
+                   r.traces.broken));
+  if (r.traces.sampled > 0) SamplingLines(out, r);
   Line(out, "requests",
        fmt::format("started {}   completed {}   failed {} ({})", r.requests.started, r.requests.completed,
                    r.requests.failed, PctOf(r.requests.failed, r.requests.completed)));
@@ -89,6 +131,8 @@ std::string FormatSummary(const Results& r) {
       fmt::format("service {}   tracing {}{}   collector {}   storage {}",
                   FormatSeconds(r.cpu.service_cpu_s, 2), FormatSeconds(r.cpu.tracing_cpu_s, 2), tracing_share,
                   FormatSeconds(r.cpu.collector_cpu_s, 2), FormatSeconds(r.cpu.storage_cpu_s, 2)));
+
+  CollectorLines(out, r);
 
   if (r.overhead.measured) {
     Line(out, "overhead",

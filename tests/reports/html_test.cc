@@ -1,50 +1,24 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "html_check.h"
 #include "sample_results.h"
 #include "tracesim/reports/writers.h"
 
 namespace tracesim::reports {
 namespace {
 
+using testing::Count;
 using ::testing::HasSubstr;
+using testing::NestingError;
 using ::testing::Not;
 using testing::SampleResults;
-
-size_t Count(std::string_view text, std::string_view needle) {
-  size_t n = 0;
-  for (size_t pos = text.find(needle); pos != std::string_view::npos; pos = text.find(needle, pos + 1)) ++n;
-  return n;
-}
-
-// Checks that the elements of `xml` nest properly: every start tag is closed in
-// order, self-closing tags stand alone, attribute values are quoted. Returns
-// an empty string when well formed, else a description.
-std::string NestingError(std::string_view xml) {
-  std::vector<std::string> open;
-  size_t pos = 0;
-  while ((pos = xml.find('<', pos)) != std::string_view::npos) {
-    const size_t end = xml.find('>', pos);
-    if (end == std::string_view::npos) return "unterminated tag at " + std::to_string(pos);
-    std::string_view tag = xml.substr(pos + 1, end - pos - 1);
-    if (Count(tag, "\"") % 2 != 0) return "unbalanced quotes in <" + std::string(tag) + ">";
-    if (tag.substr(0, 1) == "/") {
-      const std::string name(tag.substr(1));
-      if (open.empty() || open.back() != name) {
-        return "</" + name + "> closes <" + (open.empty() ? std::string("nothing") : open.back()) + ">";
-      }
-      open.pop_back();
-    } else if (tag.back() != '/') {
-      open.emplace_back(tag.substr(0, tag.find_first_of(" \n")));
-    }
-    pos = end + 1;
-  }
-  return open.empty() ? "" : "<" + open.back() + "> not closed";
-}
 
 std::string_view Body(std::string_view html) {
   const size_t begin = html.find("<body>");
@@ -75,7 +49,8 @@ TEST(HtmlReportTest, HeadlineFigures) {
   EXPECT_THAT(html, HasSubstr(">240,000<"));  // generated
   EXPECT_THAT(html, HasSubstr(">53,800<"));   // stored
   EXPECT_THAT(html, HasSubstr(">5,020<"));    // dropped
-  EXPECT_THAT(html, HasSubstr(">92.4 %<"));   // completeness 6903 / 7470
+  EXPECT_THAT(html, HasSubstr(">92.4 %<"));   // completeness 6903 / (6903 + 567)
+  EXPECT_THAT(html, HasSubstr("6,903 of 7,470 sampled traces complete &middot; 507 broken"));
   EXPECT_THAT(html, HasSubstr(">12.3 ms / 45.6 ms<"));
   EXPECT_THAT(html, HasSubstr(">5.12 s / 17.95 s<"));
   EXPECT_THAT(html, HasSubstr(">+1.2 % / +2.3 %<"));
@@ -99,6 +74,111 @@ TEST(HtmlReportTest, DropsLatencyAndTimelineTables) {
               HasSubstr("<td class=\"text\"><code>host_crash</code></td><td class=\"text\">collector-1</td>"
                         "<td>20.00 s</td><td>32.00 s</td><td>12.00 s</td>"));
   EXPECT_THAT(html, HasSubstr("<td>55.00 s</td><td>not ended</td><td>&ge; 5.00 s</td>"));
+}
+
+// The text between `<h2 id="<id>">` and the next <h2>.
+std::string Section(const std::string& html, std::string_view id) {
+  const size_t begin = html.find("<h2 id=\"" + std::string(id) + "\">");
+  EXPECT_NE(begin, std::string::npos) << id;
+  if (begin == std::string::npos) return "";
+  const size_t end = html.find("<h2", begin + 1);
+  return html.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
+}
+
+TEST(HtmlReportTest, TracesSectionShowsKeptBrokenAndBrokenByCause) {
+  const std::string traces = Section(ToHtmlReport(SampleResults()), "traces");
+  EXPECT_THAT(traces,
+              HasSubstr("<tr><td>kept (a span stored)</td><td>7,410</td><td>99.2 % of sampled</td></tr>"));
+  EXPECT_THAT(traces, HasSubstr("<tr><td>complete</td><td>6,903</td><td>93.2 % of kept</td></tr>"));
+  EXPECT_THAT(traces,
+              HasSubstr("<tr><td>broken (kept, missing spans)</td><td>507</td><td>6.8 % of kept</td></tr>"));
+  EXPECT_THAT(traces, HasSubstr("<h3>Broken traces by cause</h3>"));
+  EXPECT_THAT(traces, HasSubstr("<tr><td><code>crash_lost</code></td><td>312</td><td>61.5 %</td>"));
+  EXPECT_THAT(traces, HasSubstr("<tr><td><code>in_flight</code></td><td>38</td><td>7.5 %</td><td "
+                                "class=\"text\">spans still on the way when the run ended</td></tr>"));
+  // Largest first; causes without traces are left out.
+  EXPECT_LT(traces.find("<code>crash_lost</code>"), traces.find("<code>sdk_queue_full</code>"));
+  EXPECT_LT(traces.find("<code>sdk_queue_full</code>"), traces.find("<code>in_flight</code>"));
+  EXPECT_THAT(traces, Not(HasSubstr("rerouted_split_trace")));
+}
+
+TEST(HtmlReportTest, NoBrokenTraces) {
+  Results r = SampleResults();
+  r.traces.broken = 0;
+  r.traces.broken_by_cause = {{"rerouted_split_trace", 0}};
+  const std::string traces = Section(ToHtmlReport(r), "traces");
+  EXPECT_THAT(traces, HasSubstr("No kept trace misses spans."));
+  EXPECT_THAT(traces, Not(HasSubstr("<code>rerouted_split_trace</code>")));
+}
+
+TEST(HtmlReportTest, SamplingQualitySection) {
+  const std::string html = ToHtmlReport(SampleResults());
+  const std::string sampling = Section(html, "sampling");
+  EXPECT_THAT(sampling, HasSubstr("<h2 id=\"sampling\">Sampling quality</h2>"));
+  EXPECT_THAT(sampling,
+              HasSubstr("<div class=\"label\">Error traces kept</div><div class=\"value\">23.3 %</div>"
+                        "<div class=\"sub\">55 of 236 traces with an error span</div>"));
+  EXPECT_THAT(sampling, HasSubstr(">23.8 %</div><div class=\"sub\">71 of 298 requests slower than 45.6 ms<"));
+  EXPECT_THAT(sampling,
+              HasSubstr(">13 / 14</div><div class=\"sub\">with a stored span &middot; services 5 / 5<"));
+  EXPECT_THAT(sampling, HasSubstr(">3.05 kB</div><div class=\"sub\">22.6 MB stored for 7,410 kept traces<"));
+  // The RED table: one row per service in scenario order, truth then estimate then error.
+  EXPECT_EQ(Count(sampling, "<tr><td>"), 5u);
+  EXPECT_THAT(
+      sampling,
+      HasSubstr("<tr><td>frontend</td><td class=\"first\">498.0 /s</td><td>489.6 /s</td><td>1.7 %</td>"
+                "<td class=\"first\">0.71 %</td><td>0.68 %</td><td>0.03 pp</td>"
+                "<td class=\"first\">12.3 ms</td><td>12.4 ms</td><td>0.8 %</td>"
+                "<td class=\"first\">45.6 ms</td><td>46.1 ms</td><td>1.1 %</td></tr>"));
+  // Above 10 %: payment's p99 (17.5 %) and error rate (0.30 pp of 2.40 %) are marked, its p50 (3.8 %) is not.
+  EXPECT_THAT(sampling,
+              HasSubstr("<td class=\"first\">38.2 ms</td><td>44.9 ms</td><td class=\"off\">17.5 %</td>"));
+  EXPECT_THAT(sampling, HasSubstr("<td>2.10 %</td><td class=\"off\">0.30 pp</td>"));
+  EXPECT_THAT(sampling, HasSubstr("<td>5.40 ms</td><td>3.8 %</td>"));
+  // Nothing within 10 % is marked: only cart's, payment's and inventory's error rates and payment's p99.
+  EXPECT_EQ(Count(sampling, "class=\"off\""), 4u);
+  EXPECT_LT(sampling.find("<td>frontend</td>"), sampling.find("<td>inventory</td>"));
+  // Placed between traces and latency.
+  EXPECT_LT(html.find("id=\"traces\""), html.find("id=\"sampling\""));
+  EXPECT_LT(html.find("id=\"sampling\""), html.find("id=\"latency\""));
+}
+
+TEST(HtmlReportTest, SamplingQualityWithNothingSampledOrNoRed) {
+  Results r = SampleResults();
+  r.traces.sampled = 0;
+  EXPECT_THAT(Section(ToHtmlReport(r), "sampling"),
+              HasSubstr("No trace was sampled in this run: nothing to assess."));
+  r = SampleResults();
+  r.sampling.red.clear();
+  const std::string sampling = Section(ToHtmlReport(r), "sampling");
+  EXPECT_THAT(sampling, HasSubstr("No per-service RED metrics in this run."));
+  EXPECT_THAT(sampling, HasSubstr("Error traces kept"));
+}
+
+TEST(HtmlReportTest, NonFiniteRedErrorsShowNotAvailable) {
+  Results r = SampleResults();
+  r.sampling.red[4].p99_rel_error = std::numeric_limits<double>::infinity();
+  r.sampling.red[4].error_rate_abs_error = std::nan("");
+  const std::string sampling = Section(ToHtmlReport(r), "sampling");
+  // An unbounded error is still above 10 %; an unknown one is not marked.
+  EXPECT_THAT(sampling, HasSubstr("<td>6.10 ms</td><td class=\"off\">n/a</td></tr>"));
+  EXPECT_THAT(sampling, HasSubstr("<td>0.00 %</td><td>n/a</td>"));
+  EXPECT_THAT(sampling, Not(HasSubstr("inf")));
+  EXPECT_THAT(sampling, Not(HasSubstr("nan")));
+}
+
+TEST(HtmlReportTest, CollectorTiersTable) {
+  const std::string html = ToHtmlReport(SampleResults());
+  const std::string tiers = Section(html, "collectors");
+  EXPECT_THAT(tiers, HasSubstr("<h2 id=\"collectors\">Collector tiers</h2>"));
+  EXPECT_THAT(tiers, HasSubstr("<tr><td>agent</td><td>5</td><td>4.25 s</td><td>2,310</td><td>970 kB</td>"
+                               "<td>0</td></tr>"));
+  EXPECT_THAT(tiers, HasSubstr("<tr><td>collector</td><td>3</td><td>7.25 s</td><td>9,870</td><td>4.15 MB</td>"
+                               "<td>860</td></tr>"));
+  EXPECT_LT(tiers.find("<td>agent</td>"), tiers.find("<td>collector</td>"));  // data-flow order
+  Results r = SampleResults();
+  r.collectors.clear();
+  EXPECT_THAT(Section(ToHtmlReport(r), "collectors"), HasSubstr("No collector tier in this run."));
 }
 
 TEST(HtmlReportTest, ChartsAreWellFormedSvgWithOnePointPerSample) {
@@ -147,7 +227,16 @@ TEST(HtmlReportTest, EscapesEveryString) {
   r.spans.imbalance = -1;
   r.timeline.push_back({"<b>fault</b>", "host\"1", 1, 2});
   r.run.tracesim_version = "<v>";
+  r.sampling.red[0].service = "<svc onload='x'>";
+  r.collectors[0].name = "<tier>&";
+  r.traces.broken_by_cause["<i>cause</i>"] = 4;
   const std::string html = ToHtmlReport(r);
+  EXPECT_THAT(html, HasSubstr("<td>&lt;svc onload=&#39;x&#39;&gt;</td>"));
+  EXPECT_THAT(html, HasSubstr("<td>&lt;tier&gt;&amp;</td>"));
+  EXPECT_THAT(html, HasSubstr("<code>&lt;i&gt;cause&lt;/i&gt;</code>"));
+  EXPECT_THAT(html, Not(HasSubstr("<svc")));
+  EXPECT_THAT(html, Not(HasSubstr("<tier>")));
+  EXPECT_THAT(html, Not(HasSubstr("<i>cause")));
   EXPECT_THAT(html, Not(HasSubstr("<script")));
   EXPECT_THAT(html, HasSubstr("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"));
   EXPECT_THAT(html, HasSubstr("a&amp;b.yaml"));
@@ -174,6 +263,18 @@ TEST(HtmlReportTest, ImbalanceNoBaselineAndNoTimeSeries) {
   EXPECT_THAT(html, HasSubstr("No faults were injected."));
   EXPECT_THAT(html, HasSubstr("No spans were dropped."));
   EXPECT_EQ(Count(html, "<svg"), 0u);
+}
+
+TEST(HtmlReportTest, CompletenessLeavesOutTracesDroppedOnPurpose) {
+  Results r = SampleResults();
+  // Tail sampling: 7470 sampled, 5000 dropped on purpose (neither complete nor incomplete).
+  r.traces.kept = 2450;
+  r.traces.complete = 2400;
+  r.traces.incomplete = 70;
+  r.traces.broken = 50;
+  const std::string html = ToHtmlReport(r);
+  EXPECT_THAT(html, HasSubstr(">97.2 %<"));  // 2400 / 2470
+  EXPECT_THAT(html, HasSubstr("2,400 of 2,470 sampled traces complete &middot; 50 broken"));
 }
 
 TEST(HtmlReportTest, EmptyResultsRenderWithoutNaN) {

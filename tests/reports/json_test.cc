@@ -27,15 +27,30 @@ std::vector<std::string> Keys(const Json& j) {
 
 TEST(ResultsJsonTest, TopLevelLayoutAndKeyOrder) {
   const Json j = Json::parse(ToJson(SampleResults()));
-  EXPECT_THAT(Keys(j),
-              ElementsAre("schema", "scenario", "tracing", "simulated_seconds", "spans", "traces", "requests",
-                          "latency", "overhead", "cpu", "timeline", "timeseries", "run"));
+  EXPECT_THAT(Keys(j), ElementsAre("schema", "scenario", "tracing", "simulated_seconds", "spans", "traces",
+                                   "requests", "latency", "overhead", "cpu", "sampling", "collectors",
+                                   "timeline", "timeseries", "run"));
   EXPECT_THAT(Keys(j["scenario"]), ElementsAre("name", "source", "seed"));
   EXPECT_THAT(Keys(j["tracing"]), ElementsAre("enabled", "sampler"));
   EXPECT_THAT(Keys(j["spans"]), ElementsAre("generated", "sampled_out", "stored", "in_flight", "dropped",
                                             "dropped_total", "ledger"));
   EXPECT_THAT(Keys(j["spans"]["ledger"]), ElementsAre("balanced", "imbalance"));
-  EXPECT_THAT(Keys(j["traces"]), ElementsAre("generated", "sampled", "complete", "incomplete"));
+  EXPECT_THAT(Keys(j["traces"]), ElementsAre("generated", "sampled", "kept", "complete", "incomplete",
+                                             "broken", "broken_by_cause"));
+  EXPECT_THAT(Keys(j["sampling"]),
+              ElementsAre("error_traces", "error_traces_kept", "error_traces_kept_fraction",
+                          "slow_threshold_ms", "slow_traces", "slow_traces_kept", "slow_traces_kept_fraction",
+                          "operations", "operations_covered", "services", "services_covered", "bytes_stored",
+                          "bytes_per_kept_trace", "red"));
+  EXPECT_THAT(Keys(j["sampling"]["red"][0]),
+              ElementsAre("service", "true", "estimated", "rate_rel_error", "error_rate_abs_error",
+                          "p50_rel_error", "p99_rel_error"));
+  EXPECT_THAT(Keys(j["sampling"]["red"][0]["true"]),
+              ElementsAre("rate_per_s", "error_rate", "p50_ms", "p99_ms"));
+  EXPECT_THAT(Keys(j["sampling"]["red"][0]["estimated"]),
+              ElementsAre("rate_per_s", "error_rate", "p50_ms", "p99_ms"));
+  EXPECT_THAT(Keys(j["collectors"][0]),
+              ElementsAre("name", "hosts", "cpu_s", "peak_held_spans", "peak_held_bytes", "refused_spans"));
   EXPECT_THAT(Keys(j["requests"]), ElementsAre("started", "completed", "failed"));
   EXPECT_THAT(Keys(j["latency"]), ElementsAre("request", "span_delivery"));
   EXPECT_THAT(Keys(j["latency"]["request"]),
@@ -75,6 +90,37 @@ TEST(ResultsJsonTest, Values) {
   EXPECT_EQ(j["spans"]["ledger"]["balanced"], true);
   EXPECT_EQ(j["spans"]["ledger"]["imbalance"], 0);
   EXPECT_EQ(j["traces"]["incomplete"], 567u);
+  EXPECT_EQ(j["traces"]["kept"], 7410u);
+  EXPECT_EQ(j["traces"]["broken"], 507u);
+  EXPECT_EQ(j["traces"]["broken_by_cause"]["crash_lost"], 312u);
+  EXPECT_EQ(j["traces"]["broken_by_cause"]["in_flight"], 38u);
+  EXPECT_EQ(j["traces"]["broken_by_cause"]["rerouted_split_trace"], 0u);
+  EXPECT_EQ(j["sampling"]["error_traces"], 236u);
+  EXPECT_EQ(j["sampling"]["error_traces_kept"], 55u);
+  EXPECT_EQ(j["sampling"]["error_traces_kept_fraction"], 55.0 / 236);
+  EXPECT_EQ(j["sampling"]["slow_threshold_ms"], 45.6);
+  EXPECT_EQ(j["sampling"]["slow_traces_kept"], 71u);
+  EXPECT_EQ(j["sampling"]["operations_covered"], 13u);
+  EXPECT_EQ(j["sampling"]["services"], 5u);
+  EXPECT_EQ(j["sampling"]["bytes_stored"], 22596000u);
+  EXPECT_EQ(j["sampling"]["bytes_per_kept_trace"], 22596000.0 / 7410);
+  ASSERT_EQ(j["sampling"]["red"].size(), 5u);
+  const Json& payment = j["sampling"]["red"][3];
+  EXPECT_EQ(payment["service"], "payment");
+  EXPECT_EQ(payment["true"]["rate_per_s"], 249.0);
+  EXPECT_EQ(payment["true"]["p99_ms"], 38.2);
+  EXPECT_EQ(payment["estimated"]["p99_ms"], 44.9);
+  EXPECT_EQ(payment["estimated"]["error_rate"], 0.021);
+  EXPECT_EQ(payment["p99_rel_error"], r.sampling.red[3].p99_rel_error);
+  EXPECT_NEAR(payment["p99_rel_error"].get<double>(), 0.1754, 1e-4);
+  EXPECT_EQ(payment["error_rate_abs_error"], r.sampling.red[3].error_rate_abs_error);
+  ASSERT_EQ(j["collectors"].size(), 2u);
+  EXPECT_EQ(j["collectors"][1]["name"], "collector");
+  EXPECT_EQ(j["collectors"][1]["hosts"], 3);
+  EXPECT_EQ(j["collectors"][1]["cpu_s"], 7.25);
+  EXPECT_EQ(j["collectors"][1]["peak_held_spans"], 9870u);
+  EXPECT_EQ(j["collectors"][1]["peak_held_bytes"], 4145400u);
+  EXPECT_EQ(j["collectors"][1]["refused_spans"], 860u);
   EXPECT_EQ(j["requests"]["failed"], 212u);
   EXPECT_EQ(j["latency"]["request"]["p99_ms"], 45.6);
   EXPECT_EQ(j["latency"]["span_delivery"]["p50_ms"], 5120.0);
@@ -103,6 +149,37 @@ TEST(ResultsJsonTest, EveryDropCauseIsPresentInEnumOrder) {
   }
   EXPECT_EQ(Keys(j["spans"]["dropped"]), expected);
   EXPECT_EQ(j["spans"]["dropped"]["network_lost"], 0u);
+}
+
+TEST(ResultsJsonTest, BrokenByCauseListsDropCausesThenTraceCausesThenUnknownKeys) {
+  Results r = SampleResults();
+  r.traces.broken_by_cause["a_future_cause"] = 2;
+  r.traces.broken_by_cause["rerouted_split_trace"] = 9;
+  const Json j = Json::parse(ToJson(r));
+  std::vector<std::string> expected;
+  for (int c = 0; c < static_cast<int>(pipeline::DropCause::kCount); ++c) {
+    expected.emplace_back(pipeline::DropCauseName(static_cast<pipeline::DropCause>(c)));
+  }
+  expected.emplace_back("rerouted_split_trace");
+  expected.emplace_back("in_flight");
+  expected.emplace_back("a_future_cause");
+  EXPECT_EQ(Keys(j["traces"]["broken_by_cause"]), expected);
+  EXPECT_EQ(j["traces"]["broken_by_cause"]["rerouted_split_trace"], 9u);
+  EXPECT_EQ(j["traces"]["broken_by_cause"]["a_future_cause"], 2u);
+  EXPECT_EQ(j["traces"]["broken_by_cause"]["network_lost"], 0u);
+}
+
+TEST(ResultsJsonTest, EmptySamplingAndCollectors) {
+  const Json j = Json::parse(ToJson(Results{}));
+  EXPECT_TRUE(j["sampling"]["red"].is_array());
+  EXPECT_TRUE(j["sampling"]["red"].empty());
+  EXPECT_TRUE(j["collectors"].is_array());
+  EXPECT_TRUE(j["collectors"].empty());
+  EXPECT_EQ(j["traces"]["broken"], 0u);
+  StatusOr<Results> parsed = ParseResultsJson(ToJson(Results{}));
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_TRUE(parsed->sampling.red.empty());
+  EXPECT_TRUE(parsed->collectors.empty());
 }
 
 TEST(ResultsJsonTest, PrettyPrintedWithTwoSpacesAndScalarArraysOnOneLine) {
@@ -140,6 +217,56 @@ TEST(ResultsJsonTest, RoundTrip) {
   EXPECT_EQ(parsed->timeseries[30].in_flight, r.timeseries[30].in_flight);
   EXPECT_EQ(parsed->timeseries[30].requests_completed, r.timeseries[30].requests_completed);
   EXPECT_EQ(parsed->run.tracesim_version, "0.1.0");
+  // The fields added to v1 later.
+  EXPECT_EQ(parsed->traces.kept, r.traces.kept);
+  EXPECT_EQ(parsed->traces.broken, r.traces.broken);
+  EXPECT_EQ(parsed->traces.broken_by_cause.at("crash_lost"), 312u);
+  EXPECT_EQ(parsed->traces.broken_by_cause.at("sdk_queue_full"), 171u);
+  EXPECT_EQ(parsed->traces.broken_by_cause.at("in_flight"), 38u);
+  EXPECT_EQ(parsed->traces.broken_by_cause.at("rerouted_split_trace"), 0u);  // written as 0, read back
+  const SamplingQuality& s = parsed->sampling;
+  EXPECT_EQ(s.error_traces, r.sampling.error_traces);
+  EXPECT_EQ(s.error_traces_kept, r.sampling.error_traces_kept);
+  EXPECT_EQ(s.error_traces_kept_fraction, r.sampling.error_traces_kept_fraction);
+  EXPECT_EQ(s.slow_threshold_ms, r.sampling.slow_threshold_ms);
+  EXPECT_EQ(s.slow_traces, r.sampling.slow_traces);
+  EXPECT_EQ(s.slow_traces_kept, r.sampling.slow_traces_kept);
+  EXPECT_EQ(s.slow_traces_kept_fraction, r.sampling.slow_traces_kept_fraction);
+  EXPECT_EQ(s.operations, r.sampling.operations);
+  EXPECT_EQ(s.operations_covered, r.sampling.operations_covered);
+  EXPECT_EQ(s.services, r.sampling.services);
+  EXPECT_EQ(s.services_covered, r.sampling.services_covered);
+  EXPECT_EQ(s.bytes_stored, r.sampling.bytes_stored);
+  EXPECT_EQ(s.bytes_per_kept_trace, r.sampling.bytes_per_kept_trace);
+  ASSERT_EQ(s.red.size(), r.sampling.red.size());
+  for (size_t i = 0; i < s.red.size(); ++i) {
+    const ServiceRed& a = s.red[i];
+    const ServiceRed& b = r.sampling.red[i];
+    EXPECT_EQ(a.service, b.service);
+    EXPECT_EQ(a.true_rate_per_s, b.true_rate_per_s);
+    EXPECT_EQ(a.est_rate_per_s, b.est_rate_per_s);
+    EXPECT_EQ(a.true_error_rate, b.true_error_rate);
+    EXPECT_EQ(a.est_error_rate, b.est_error_rate);
+    EXPECT_EQ(a.true_p50_ms, b.true_p50_ms);
+    EXPECT_EQ(a.est_p50_ms, b.est_p50_ms);
+    EXPECT_EQ(a.true_p99_ms, b.true_p99_ms);
+    EXPECT_EQ(a.est_p99_ms, b.est_p99_ms);
+    EXPECT_EQ(a.rate_rel_error, b.rate_rel_error);
+    EXPECT_EQ(a.error_rate_abs_error, b.error_rate_abs_error);
+    EXPECT_EQ(a.p50_rel_error, b.p50_rel_error);
+    EXPECT_EQ(a.p99_rel_error, b.p99_rel_error);
+  }
+  ASSERT_EQ(parsed->collectors.size(), 2u);
+  for (size_t i = 0; i < 2; ++i) {
+    const CollectorTierStats& a = parsed->collectors[i];
+    const CollectorTierStats& b = r.collectors[i];
+    EXPECT_EQ(a.name, b.name);
+    EXPECT_EQ(a.hosts, b.hosts);
+    EXPECT_EQ(a.cpu_s, b.cpu_s);
+    EXPECT_EQ(a.peak_held_spans, b.peak_held_spans);
+    EXPECT_EQ(a.peak_held_bytes, b.peak_held_bytes);
+    EXPECT_EQ(a.refused_spans, b.refused_spans);
+  }
 }
 
 TEST(ResultsJsonTest, RoundTripOfAwkwardValues) {
@@ -165,6 +292,28 @@ TEST(ResultsJsonTest, RoundTripOfAwkwardValues) {
   EXPECT_FALSE(parsed->tracing_enabled);
 }
 
+TEST(ResultsJsonTest, RoundTripOfAwkwardNewFields) {
+  Results r = SampleResults();
+  r.sampling.red[0].service = "caf\xc3\xa9 \"quoted\" <svc>";
+  r.collectors[0].name = "tier\twith\ttabs";
+  r.collectors[0].hosts = std::numeric_limits<int>::max();
+  r.collectors[1].peak_held_bytes = std::numeric_limits<uint64_t>::max();
+  r.traces.broken_by_cause["a_future_cause"] = 3;
+  r.sampling.bytes_stored = std::numeric_limits<uint64_t>::max();
+  r.sampling.red[2].est_p99_ms = 0.1 + 0.2;
+  const std::string text = ToJson(r);
+  StatusOr<Results> parsed = ParseResultsJson(text);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_EQ(ToJson(*parsed), text);
+  EXPECT_EQ(parsed->sampling.red[0].service, r.sampling.red[0].service);
+  EXPECT_EQ(parsed->collectors[0].name, r.collectors[0].name);
+  EXPECT_EQ(parsed->collectors[0].hosts, std::numeric_limits<int>::max());
+  EXPECT_EQ(parsed->collectors[1].peak_held_bytes, std::numeric_limits<uint64_t>::max());
+  EXPECT_EQ(parsed->traces.broken_by_cause.at("a_future_cause"), 3u);
+  EXPECT_EQ(parsed->sampling.bytes_stored, std::numeric_limits<uint64_t>::max());
+  EXPECT_EQ(parsed->sampling.red[2].est_p99_ms, 0.1 + 0.2);
+}
+
 TEST(ResultsJsonTest, Deterministic) {
   Results a = SampleResults();
   Results b = SampleResults();
@@ -173,6 +322,10 @@ TEST(ResultsJsonTest, Deterministic) {
   b.spans.dropped.clear();
   b.spans.dropped["sdk_queue_full"] = 1920;
   b.spans.dropped["crash_lost"] = 3100;
+  b.traces.broken_by_cause.clear();
+  b.traces.broken_by_cause["in_flight"] = 38;
+  b.traces.broken_by_cause["sdk_queue_full"] = 171;
+  b.traces.broken_by_cause["crash_lost"] = 312;
   EXPECT_EQ(ToJson(a), ToJson(b));
   EXPECT_EQ(ToJson(a), ToJson(a));
 }
@@ -192,6 +345,29 @@ TEST(ResultsJsonTest, NonFiniteNumbersAreWrittenAsNullAndReadAsNaN) {
   StatusOr<Results> parsed = ParseResultsJson(text);
   ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
   EXPECT_TRUE(std::isnan(parsed->overhead.cpu_pct));
+  EXPECT_EQ(ToJson(*parsed), text);
+}
+
+TEST(ResultsJsonTest, NonFiniteNewFieldsAreNull) {
+  Results r = SampleResults();
+  const double inf = std::numeric_limits<double>::infinity();
+  r.sampling.error_traces_kept_fraction = std::nan("");  // e.g. no error trace
+  r.sampling.bytes_per_kept_trace = inf;
+  r.sampling.red[4].true_error_rate = 0;
+  r.sampling.red[4].p99_rel_error = inf;  // a true value of 0 and a non-zero estimate
+  r.collectors[0].cpu_s = -inf;
+  const std::string text = ToJson(r);
+  const Json j = Json::parse(text);
+  EXPECT_TRUE(j["sampling"]["error_traces_kept_fraction"].is_null());
+  EXPECT_TRUE(j["sampling"]["bytes_per_kept_trace"].is_null());
+  EXPECT_TRUE(j["sampling"]["red"][4]["p99_rel_error"].is_null());
+  EXPECT_EQ(j["sampling"]["red"][4]["true"]["error_rate"], 0.0);
+  EXPECT_TRUE(j["collectors"][0]["cpu_s"].is_null());
+  StatusOr<Results> parsed = ParseResultsJson(text);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_TRUE(std::isnan(parsed->sampling.error_traces_kept_fraction));
+  EXPECT_TRUE(std::isnan(parsed->sampling.red[4].p99_rel_error));
+  EXPECT_TRUE(std::isnan(parsed->collectors[0].cpu_s));
   EXPECT_EQ(ToJson(*parsed), text);
 }
 
@@ -235,6 +411,64 @@ TEST(ResultsJsonParseTest, MistypedFieldsAreNamed) {
             "results.json: timeseries.in_flight[7]: expected an unsigned integer");
   EXPECT_EQ(ParseError(Mutated([](Json& j) { j["spans"]["ledger"]["imbalance"] = 0.5; })),
             "results.json: spans.ledger.imbalance: expected a signed 64-bit integer");
+}
+
+TEST(ResultsJsonParseTest, MistypedNewFieldsAreNamed) {
+  EXPECT_EQ(ParseError(Mutated([](Json& j) { j["traces"]["kept"] = "all"; })),
+            "results.json: traces.kept: expected an unsigned integer");
+  EXPECT_EQ(ParseError(Mutated([](Json& j) { j["traces"]["broken_by_cause"] = Json::array(); })),
+            "results.json: traces.broken_by_cause: expected an object");
+  EXPECT_EQ(ParseError(Mutated([](Json& j) { j["traces"]["broken_by_cause"]["in_flight"] = -1; })),
+            "results.json: traces.broken_by_cause.in_flight: expected an unsigned integer");
+  EXPECT_EQ(ParseError(Mutated([](Json& j) { j["sampling"] = Json::array(); })),
+            "results.json: sampling: expected an object");
+  EXPECT_EQ(ParseError(Mutated([](Json& j) { j["sampling"]["slow_threshold_ms"] = "p99"; })),
+            "results.json: sampling.slow_threshold_ms: expected a number or null");
+  EXPECT_EQ(ParseError(Mutated([](Json& j) { j["sampling"]["bytes_stored"] = 1.5; })),
+            "results.json: sampling.bytes_stored: expected an unsigned integer");
+  EXPECT_EQ(ParseError(Mutated([](Json& j) { j["sampling"]["red"] = Json::object(); })),
+            "results.json: sampling.red: expected an array");
+  EXPECT_EQ(ParseError(Mutated([](Json& j) { j["sampling"]["red"][2] = "checkout"; })),
+            "results.json: sampling.red[2]: expected an object");
+  EXPECT_EQ(ParseError(Mutated([](Json& j) { j["sampling"]["red"][1]["service"] = 7; })),
+            "results.json: sampling.red[1].service: expected a string");
+  EXPECT_EQ(ParseError(Mutated([](Json& j) { j["sampling"]["red"][3]["true"] = 1.0; })),
+            "results.json: sampling.red[3].true: expected an object");
+  EXPECT_EQ(ParseError(Mutated([](Json& j) { j["sampling"]["red"][3]["estimated"]["p99_ms"] = "slow"; })),
+            "results.json: sampling.red[3].estimated.p99_ms: expected a number or null");
+  EXPECT_EQ(ParseError(Mutated([](Json& j) { j["sampling"]["red"][0]["p50_rel_error"] = false; })),
+            "results.json: sampling.red[0].p50_rel_error: expected a number or null");
+  EXPECT_EQ(ParseError(Mutated([](Json& j) { j["collectors"] = Json::object(); })),
+            "results.json: collectors: expected an array");
+  EXPECT_EQ(ParseError(Mutated([](Json& j) { j["collectors"][1] = 3; })),
+            "results.json: collectors[1]: expected an object");
+  EXPECT_EQ(ParseError(Mutated([](Json& j) { j["collectors"][0]["hosts"] = -1; })),
+            "results.json: collectors[0].hosts: expected an unsigned integer below 2^31");
+  EXPECT_EQ(ParseError(Mutated([](Json& j) { j["collectors"][0]["hosts"] = 2147483648u; })),
+            "results.json: collectors[0].hosts: expected an unsigned integer below 2^31");
+  EXPECT_EQ(ParseError(Mutated([](Json& j) { j["collectors"][0]["hosts"] = 2.0; })),
+            "results.json: collectors[0].hosts: expected an unsigned integer below 2^31");
+  EXPECT_EQ(ParseError(Mutated([](Json& j) { j["collectors"][1]["refused_spans"] = nullptr; })),
+            "results.json: collectors[1].refused_spans: expected an unsigned integer");
+  EXPECT_EQ(ParseError(Mutated([](Json& j) { j["collectors"][1]["name"] = nullptr; })),
+            "results.json: collectors[1].name: expected a string");
+}
+
+TEST(ResultsJsonParseTest, MissingNewFieldsAreNamed) {
+  EXPECT_EQ(ParseError(Mutated([](Json& j) { j["traces"].erase("broken"); })),
+            "results.json: traces.broken: missing");
+  EXPECT_EQ(ParseError(Mutated([](Json& j) { j["traces"].erase("broken_by_cause"); })),
+            "results.json: traces.broken_by_cause: missing");
+  EXPECT_EQ(ParseError(Mutated([](Json& j) { j.erase("sampling"); })), "results.json: sampling: missing");
+  EXPECT_EQ(ParseError(Mutated([](Json& j) { j["sampling"].erase("services_covered"); })),
+            "results.json: sampling.services_covered: missing");
+  EXPECT_EQ(ParseError(Mutated([](Json& j) { j["sampling"]["red"][4].erase("estimated"); })),
+            "results.json: sampling.red[4].estimated: missing");
+  EXPECT_EQ(ParseError(Mutated([](Json& j) { j["sampling"]["red"][4]["true"].erase("error_rate"); })),
+            "results.json: sampling.red[4].true.error_rate: missing");
+  EXPECT_EQ(ParseError(Mutated([](Json& j) { j.erase("collectors"); })), "results.json: collectors: missing");
+  EXPECT_EQ(ParseError(Mutated([](Json& j) { j["collectors"][1].erase("peak_held_bytes"); })),
+            "results.json: collectors[1].peak_held_bytes: missing");
 }
 
 TEST(ResultsJsonParseTest, MissingFieldsAreNamed) {

@@ -1,10 +1,13 @@
 // A realistic Results for the reports tests: 60 s, 4000 spans/s with 25 %
 // head sampling, a collector crash from 20 s to 32 s (crash_lost, then full SDK
 // queues), a latency spike and a fault still open at the end. The final ledger
-// balances by construction.
+// balances by construction. Sampling quality reflects 25 % head sampling
+// (about a quarter of error and slow traces kept; RED estimates off where the
+// crash lost spans), over an agent tier and a gateway collector tier.
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 
 #include "tracesim/reports/results.h"
@@ -52,7 +55,15 @@ inline Results SampleResults() {
   r.spans.dropped = {{"crash_lost", crash_lost}, {"sdk_queue_full", queue_full}};
   r.spans.imbalance = 0;
 
-  r.traces = {.generated = 30012, .sampled = 7470, .complete = 6903, .incomplete = 567};
+  // 60 sampled traces lost every span in the crash; the other 507 incomplete ones are broken.
+  // 14 broken traces miss spans for two causes, so the causes sum to 521.
+  r.traces = {.generated = 30012,
+              .sampled = 7470,
+              .kept = 7410,
+              .complete = 6903,
+              .incomplete = 567,
+              .broken = 507,
+              .broken_by_cause = {{"crash_lost", 312}, {"sdk_queue_full", 171}, {"in_flight", 38}}};
   r.requests = {.started = 30012, .completed = last.requests_completed, .failed = 212};
   r.request_latency = {.count = last.requests_completed,
                        .mean_ms = 14.71,
@@ -74,6 +85,61 @@ inline Results SampleResults() {
                 .baseline_request_p99_ms = 44.58,
                 .baseline_service_cpu_s = 118.25};
   r.cpu = {.service_cpu_s = 122.27, .tracing_cpu_s = 4.02, .collector_cpu_s = 11.5, .storage_cpu_s = 3.125};
+  r.sampling.error_traces = 236;
+  r.sampling.error_traces_kept = 55;
+  r.sampling.error_traces_kept_fraction = 55.0 / 236;
+  r.sampling.slow_threshold_ms = 45.6;  // the true p99 request latency
+  r.sampling.slow_traces = 298;
+  r.sampling.slow_traces_kept = 71;
+  r.sampling.slow_traces_kept_fraction = 71.0 / 298;
+  r.sampling.operations = 14;
+  r.sampling.operations_covered = 13;  // a rare inventory operation was never sampled
+  r.sampling.services = 5;
+  r.sampling.services_covered = 5;
+  r.sampling.bytes_stored = 22596000;  // 53,800 stored spans of 420 bytes
+  r.sampling.bytes_per_kept_trace = 22596000.0 / 7410;
+  // {service, true rate, est rate, true error rate, est error rate, true p50, est p50, true p99, est p99}
+  struct Red {
+    const char* service;
+    double rate[2], error_rate[2], p50[2], p99[2];
+  };
+  const Red kRed[] = {
+      {"frontend", {498.0, 489.6}, {0.0071, 0.0068}, {12.3, 12.4}, {45.6, 46.1}},
+      {"cart", {996.0, 978.4}, {0.0020, 0.0024}, {3.1, 3.1}, {9.8, 10.3}},
+      {"checkout", {249.0, 244.0}, {0.0120, 0.0115}, {8.7, 8.9}, {31.0, 32.2}},
+      {"payment", {249.0, 241.2}, {0.0240, 0.0210}, {5.2, 5.4}, {38.2, 44.9}},
+      {"inventory", {1992.0, 1960.0}, {0.0005, 0.0}, {1.9, 1.9}, {6.4, 6.1}},
+  };
+  for (const Red& m : kRed) {
+    ServiceRed red;
+    red.service = m.service;
+    red.true_rate_per_s = m.rate[0];
+    red.est_rate_per_s = m.rate[1];
+    red.true_error_rate = m.error_rate[0];
+    red.est_error_rate = m.error_rate[1];
+    red.true_p50_ms = m.p50[0];
+    red.est_p50_ms = m.p50[1];
+    red.true_p99_ms = m.p99[0];
+    red.est_p99_ms = m.p99[1];
+    red.rate_rel_error = std::abs(m.rate[1] - m.rate[0]) / m.rate[0];
+    red.error_rate_abs_error = std::abs(m.error_rate[1] - m.error_rate[0]);
+    red.p50_rel_error = std::abs(m.p50[1] - m.p50[0]) / m.p50[0];
+    red.p99_rel_error = std::abs(m.p99[1] - m.p99[0]) / m.p99[0];
+    r.sampling.red.push_back(red);
+  }
+  // CPU adds up to cpu.collector_cpu_s.
+  r.collectors = {{.name = "agent",
+                   .hosts = 5,
+                   .cpu_s = 4.25,
+                   .peak_held_spans = 2310,
+                   .peak_held_bytes = 970200,
+                   .refused_spans = 0},
+                  {.name = "collector",
+                   .hosts = 3,
+                   .cpu_s = 7.25,
+                   .peak_held_spans = 9870,
+                   .peak_held_bytes = 4145400,
+                   .refused_spans = 860}};
   r.timeline = {{"host_crash", "collector-1", 20, 32},
                 {"latency_spike", "wan-eu", 45, 50},
                 {"cpu_slowdown", "frontend-0", 55, -1}};

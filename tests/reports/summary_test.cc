@@ -27,9 +27,21 @@ TEST(FormatSummaryTest, SampleRunShowsTheFigures) {
   // Causes with spans, largest first.
   EXPECT_THAT(s, HasSubstr("\n  dropped  crash_lost 3100   sdk_queue_full 1920\n"));
   EXPECT_THAT(s, HasSubstr("\n  ledger   balanced\n"));
+  EXPECT_THAT(s,
+              HasSubstr("\ntraces     generated 30012   sampled 7470   kept 7410   complete 6903 (92.4 %)   "
+                        "incomplete 567   broken 507\n"));
+  // Sampling quality right after the traces, on two lines.
+  EXPECT_THAT(s,
+              HasSubstr("broken 507\nsampling   error traces kept 55/236 (23.3 %)   slow traces kept 71/298 "
+                        "(23.8 %, > 45.6 ms)   operations covered 13/14\n"
+                        "           broken traces 507 (crash_lost 312, sdk_queue_full 171, in_flight 38)   "
+                        "bytes/kept trace 3.05 kB\nrequests   "));
+  // One line per collector tier, names padded, after the CPU line.
   EXPECT_THAT(
-      s,
-      HasSubstr("\ntraces     generated 30012   sampled 7470   complete 6903 (92.4 %)   incomplete 567\n"));
+      s, HasSubstr(" storage 3.12 s\n"
+                   "collectors agent       hosts 5   cpu 4.25 s   peak held 2310 spans (970 kB)   refused 0\n"
+                   "           collector   hosts 3   cpu 7.25 s   peak held 9870 spans (4.15 MB)   "
+                   "refused 860\noverhead   "));
   EXPECT_THAT(s, HasSubstr("\nrequests   started 30012   completed 29880   failed 212 (0.7 %)\n"));
   EXPECT_THAT(
       s,
@@ -62,6 +74,41 @@ TEST(FormatSummaryTest, NoBaselineNoDropsImbalanceAndTracingOff) {
   EXPECT_THAT(s, HasSubstr("\noverhead   not measured (no baseline)\n"));
   EXPECT_THAT(s, Not(HasSubstr("  dropped  ")));  // no line for zero drops
   EXPECT_THAT(s, HasSubstr("\n  ledger   IMBALANCE +12 spans"));
+}
+
+TEST(FormatSummaryTest, NoSamplingLinesWhenNothingWasSampled) {
+  Results r = SampleResults();
+  r.tracing_enabled = false;
+  r.traces.sampled = 0;
+  r.traces.kept = 0;
+  r.collectors.clear();
+  const std::string s = FormatSummary(r);
+  EXPECT_THAT(s, Not(HasSubstr("sampling")));
+  EXPECT_THAT(s, Not(HasSubstr("error traces kept")));
+  EXPECT_THAT(s, Not(HasSubstr("collectors")));
+  EXPECT_THAT(s, Not(HasSubstr("peak held")));
+}
+
+TEST(FormatSummaryTest, SamplingLineWithoutBrokenTracesErrorsOrKeptTraces) {
+  Results r = SampleResults();
+  r.traces.broken = 0;
+  r.traces.broken_by_cause = {{"crash_lost", 0}};
+  r.sampling.error_traces = 0;
+  r.sampling.error_traces_kept = 0;
+  r.traces.kept = 0;
+  const std::string s = FormatSummary(r);
+  EXPECT_THAT(s, HasSubstr("sampling   error traces kept 0/0 (n/a)   "));
+  EXPECT_THAT(s, HasSubstr("\n           broken traces 0   bytes/kept trace n/a\n"));  // no cause list
+}
+
+TEST(FormatSummaryTest, OneCollectorTier) {
+  Results r = SampleResults();
+  r.collectors = {
+      {.name = "gateway", .hosts = 1, .cpu_s = 0.5, .peak_held_spans = 12, .peak_held_bytes = 999}};
+  const std::string s = FormatSummary(r);
+  EXPECT_THAT(s,
+              HasSubstr("\ncollectors gateway   hosts 1   cpu 0.50 s   peak held 12 spans (999 B)   refused "
+                        "0\noverhead"));
 }
 
 TEST(FormatSummaryTest, EmptyRunHasNoNaNs) {

@@ -33,10 +33,20 @@ struct SpanLedger {
 };
 
 struct TraceCounts {
-  uint64_t generated = 0;   // requests started (one trace each)
-  uint64_t sampled = 0;     // traces with at least one sampled span
-  uint64_t complete = 0;    // sampled traces with every sampled span stored
-  uint64_t incomplete = 0;  // sampled traces missing at least one sampled span
+  uint64_t generated = 0;   // traces started (a root span was created)
+  uint64_t sampled = 0;     // traces with at least one head-sampled span
+  uint64_t kept = 0;        // sampled traces with at least one span stored
+  uint64_t complete = 0;    // kept traces with every sampled span stored (request finished)
+  // Sampled traces that are not complete, except those a collector-side
+  // sampler dropped entirely on purpose (nothing stored, every missing span
+  // tail_sampled_out).
+  uint64_t incomplete = 0;
+  uint64_t broken = 0;      // kept traces that miss spans (a broken trace in the UI)
+  // Why broken traces miss spans: a drop cause (DropCauseName), or
+  // "rerouted_split_trace" (its spans reached more than one tail-sampling
+  // collector, e.g. after a ring membership change), or "in_flight" (still on
+  // the way when the run ended). A trace counts once per cause it has.
+  std::map<std::string, uint64_t> broken_by_cause;
 };
 
 struct RequestCounts {
@@ -60,6 +70,54 @@ struct CpuUsage {
   double tracing_cpu_s = 0;    // of which tracing (span ops, sampling, batching, export)
   double collector_cpu_s = 0;
   double storage_cpu_s = 0;
+};
+
+// RED metrics of one service: the truth (every server span generated) against
+// the estimate from stored server spans weighted by their adjusted count.
+struct ServiceRed {
+  std::string service;
+  double true_rate_per_s = 0;
+  double est_rate_per_s = 0;
+  double true_error_rate = 0;  // fraction of server spans with status error
+  double est_error_rate = 0;
+  double true_p50_ms = 0;
+  double est_p50_ms = 0;
+  double true_p99_ms = 0;
+  double est_p99_ms = 0;
+  // |est - true| / true (0 when true is 0 and est is 0; 1 when nothing was kept).
+  double rate_rel_error = 0;
+  double error_rate_abs_error = 0;
+  double p50_rel_error = 0;
+  double p99_rel_error = 0;
+};
+
+// What a sampling strategy keeps, against the ground truth of every
+// generated trace.
+struct SamplingQuality {
+  uint64_t error_traces = 0;       // traces with at least one error span
+  uint64_t error_traces_kept = 0;  // ... whose stored spans include an error span
+  double error_traces_kept_fraction = 0;
+  double slow_threshold_ms = 0;    // the run's true p99 request latency, or measurement.slow_threshold
+  uint64_t slow_traces = 0;        // requests slower than slow_threshold_ms
+  uint64_t slow_traces_kept = 0;
+  double slow_traces_kept_fraction = 0;
+  uint64_t operations = 0;         // (service, operation) pairs seen in generated spans
+  uint64_t operations_covered = 0; // ... with at least one stored span
+  uint64_t services = 0;
+  uint64_t services_covered = 0;
+  uint64_t bytes_stored = 0;       // estimated encoded bytes in the stores
+  double bytes_per_kept_trace = 0;
+  std::vector<ServiceRed> red;     // by service, in scenario order
+};
+
+// One collector tier's resource use.
+struct CollectorTierStats {
+  std::string name;
+  int hosts = 0;                   // at the end of the run
+  double cpu_s = 0;
+  uint64_t peak_held_spans = 0;    // max over samples of the tier's buffered spans
+  uint64_t peak_held_bytes = 0;
+  uint64_t refused_spans = 0;      // memory_limiter refusals (memory_limiter_refused)
 };
 
 struct TimelineEvent {
@@ -102,6 +160,8 @@ struct Results {
   LatencySummary span_delivery_latency;  // span end -> stored (queryable)
   Overhead overhead;
   CpuUsage cpu;
+  SamplingQuality sampling;
+  std::vector<CollectorTierStats> collectors;
   std::vector<TimelineEvent> timeline;
   std::vector<TimeSample> timeseries;
   RunInfo run;
