@@ -14,11 +14,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "tracesim/reports/comparison.h"
 #include "tracesim/reports/writers.h"
 #include "tracesim/scenario/loader.h"
 #include "tracesim/sim/run.h"
@@ -54,16 +56,15 @@ std::string SelfExe() {
   return ec ? std::string("tracesim") : p.string();
 }
 
-// Starts `tracesim run ... --internal-baseline` writing into `dir`.
-pid_t StartBaseline(const std::string& scenario, const std::vector<std::string>& sets, uint64_t seed,
-                    const std::string& dir) {
-  std::vector<std::string> args = {
-      SelfExe(), "run", scenario, "--out", dir, "--seed", std::to_string(seed), "--internal-baseline",
-      "--quiet"};
+// Starts `tracesim run SCENARIO --out DIR --seed N --set ... <extra>` as a child process.
+pid_t StartChild(const std::string& scenario, const std::vector<std::string>& sets, uint64_t seed,
+                 const std::string& dir, const std::vector<std::string>& extra) {
+  std::vector<std::string> args = {SelfExe(), "run", scenario, "--out", dir, "--seed", std::to_string(seed)};
   for (const auto& s : sets) {
     args.push_back("--set");
     args.push_back(s);
   }
+  args.insert(args.end(), extra.begin(), extra.end());
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -71,18 +72,62 @@ pid_t StartBaseline(const std::string& scenario, const std::vector<std::string>&
   pid_t pid = fork();
   if (pid == 0) {
     execv(argv[0], argv.data());
-    std::perror("tracesim: cannot start the baseline run");
+    std::perror("tracesim: cannot start a child run");
     _exit(127);
   }
   return pid;
 }
 
-StatusOr<tracesim::reports::Results> FinishBaseline(pid_t pid, const std::string& dir) {
+StatusOr<tracesim::reports::Results> FinishChild(pid_t pid, const std::string& dir, const std::string& what) {
   int status = 0;
   if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    return Status::Internal("the overhead baseline run (tracing disabled) failed; see its messages above");
+    return Status::Internal(what + " failed; see its messages above");
   }
   return tracesim::reports::ReadResultsFile(dir + "/results.json");
+}
+
+// Runs every variant of the scenario in its own process (one after the
+// other; each starts its own baseline) and writes the comparison.
+int RunVariants(const tracesim::scenario::Scenario& sc, const std::string& path,
+                const std::vector<std::string>& sets, const std::string& out, bool no_baseline, bool quiet) {
+  std::vector<std::pair<std::string, tracesim::reports::Results>> runs;
+  for (const auto& v : sc.variants) {
+    std::vector<std::string> variant_sets = sets;
+    for (const auto& [key, value] : v.set) variant_sets.push_back(key + "=" + value);
+    std::vector<std::string> extra = {"--internal-variant", "--quiet"};
+    if (no_baseline) extra.push_back("--no-baseline");
+    const std::string dir = out + "/" + v.name;
+    if (!quiet) std::cout << "variant " << v.name << " ..." << std::flush;
+    auto r =
+        FinishChild(StartChild(path, variant_sets, sc.seed, dir, extra), dir, "variant '" + v.name + "'");
+    if (!r.ok()) {
+      std::cerr << "\ntracesim: " << r.status().message() << "\n";
+      return kExitError;
+    }
+    if (!quiet) std::cout << " done (" << r->run.wall_seconds << " s)\n";
+    runs.emplace_back(v.name, std::move(r).value());
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(out, ec);
+  for (const auto& [file, text] :
+       {std::pair<std::string, std::string>{"variants.json", tracesim::reports::ToVariantsJson(runs)},
+        {"variants.html", tracesim::reports::ToVariantsHtml(runs)}}) {
+    std::ofstream f(out + "/" + file);
+    f << text;
+    if (!f) {
+      std::cerr << "tracesim: cannot write " << out << "/" << file << "\n";
+      return kExitError;
+    }
+  }
+  if (!quiet) {
+    std::cout << tracesim::reports::FormatVariantComparison(runs);
+    std::cout << "outputs   " << out << "/variants.json, " << out << "/variants.html, " << out
+              << "/<variant>/\n";
+  }
+  for (const auto& [name, r] : runs) {
+    if (!r.spans.balanced()) return kExitLedgerBroken;
+  }
+  return kExitOk;
 }
 
 double Pct(double traced, double baseline) {
@@ -90,13 +135,16 @@ double Pct(double traced, double baseline) {
 }
 
 int Run(const std::string& path, const std::vector<std::string>& sets, std::optional<uint64_t> seed_opt,
-        std::string out, bool no_baseline, bool internal_baseline, bool quiet) {
+        std::string out, bool no_baseline, bool internal_baseline, bool internal_variant, bool quiet) {
   auto sc = Load(path, sets, seed_opt);
   if (!sc.ok()) {
     std::cerr << "tracesim: " << sc.status().message() << "\n";
     return kExitError;
   }
   if (out.empty()) out = "out/" + sc->name;
+  if (!sc->variants.empty() && !internal_variant && !internal_baseline) {
+    return RunVariants(*sc, path, sets, out, no_baseline, quiet);
+  }
 
   const bool want_baseline =
       !internal_baseline && !no_baseline && sc->tracing.enabled && sc->measurement.overhead_baseline;
@@ -104,7 +152,7 @@ int Run(const std::string& path, const std::vector<std::string>& sets, std::opti
   pid_t baseline_pid = -1;
   if (want_baseline) {
     baseline_dir = out + "/baseline";
-    baseline_pid = StartBaseline(path, sets, sc->seed, baseline_dir);
+    baseline_pid = StartChild(path, sets, sc->seed, baseline_dir, {"--internal-baseline", "--quiet"});
   }
 
   tracesim::sim::RunOptions options;
@@ -123,7 +171,7 @@ int Run(const std::string& path, const std::vector<std::string>& sets, std::opti
   r.run.tracesim_version = kVersion;
 
   if (baseline_pid > 0) {
-    auto base = FinishBaseline(baseline_pid, baseline_dir);
+    auto base = FinishChild(baseline_pid, baseline_dir, "the overhead baseline run (tracing disabled)");
     if (!base.ok()) {
       std::cerr << "tracesim: " << base.status().message() << "\n";
       return kExitError;
@@ -162,8 +210,9 @@ int Validate(const std::string& path, const std::vector<std::string>& sets) {
     return kExitError;
   }
   std::cout << path << ": ok (scenario '" << sc->name << "': " << sc->services.size() << " services, "
-            << sc->collector.count << " collectors, " << sc->storage.nodes << " storage nodes, "
-            << sc->failures.size() << " failures, " << sc->duration_s << " s)\n";
+            << sc->collector_tiers.size() << " collector tier(s), " << sc->storage.nodes << " storage nodes, "
+            << sc->failures.size() << " failures, " << sc->variants.size() << " variants, " << sc->duration_s
+            << " s)\n";
   return kExitOk;
 }
 
@@ -177,7 +226,7 @@ int main(int argc, char** argv) {
   std::string scenario_path, out;
   std::vector<std::string> sets;
   std::optional<uint64_t> seed;
-  bool no_baseline = false, internal_baseline = false, quiet = false;
+  bool no_baseline = false, internal_baseline = false, internal_variant = false, quiet = false;
 
   auto* run =
       app.add_subcommand("run", "Run a scenario and write results.json, timeseries.csv and report.html");
@@ -190,13 +239,16 @@ int main(int argc, char** argv) {
   run->add_flag("--quiet", quiet, "Print nothing on success");
   run->add_flag("--internal-baseline", internal_baseline, "Run as the overhead baseline (tracing disabled)")
       ->group("");  // hidden: used by `run` itself
+  run->add_flag("--internal-variant", internal_variant, "Run one variant (ignore the scenario's variants)")
+      ->group("");
 
   auto* validate = app.add_subcommand("validate", "Check a scenario file and print a one-line summary");
   validate->add_option("scenario", scenario_path, "Scenario YAML file")->required();
   validate->add_option("--set", sets, "Override a scenario key: --set key.path=value (repeatable)");
 
   CLI11_PARSE(app, argc, argv);
-  if (*run) return Run(scenario_path, sets, seed, out, no_baseline, internal_baseline, quiet);
+  if (*run)
+    return Run(scenario_path, sets, seed, out, no_baseline, internal_baseline, internal_variant, quiet);
   if (*validate) return Validate(scenario_path, sets);
   return kExitError;
 }

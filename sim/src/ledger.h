@@ -16,14 +16,33 @@
 
 namespace tracesim::sim {
 
+// Told about every dropped span, e.g. to attribute broken traces to causes.
+class SpanDropSink {
+ public:
+  virtual ~SpanDropSink() = default;
+  virtual void OnSpanDropped(pipeline::DropCause cause, const pipeline::SpanData& span) = 0;
+};
+
 class Ledger : public pipeline::DropObserver {
  public:
   static constexpr size_t kCauses = static_cast<size_t>(pipeline::DropCause::kCount);
 
+  explicit Ledger(SpanDropSink* sink = nullptr) : sink_(sink) {}
+
+  // Pipeline components report drops here (DropObserver).
   void OnDrop(pipeline::Stage stage, pipeline::DropCause cause,
               std::span<const pipeline::SpanData> spans) noexcept override {
-    Drop(cause, spans.size());
+    DropSpans(cause, spans);
   }
+  // Every drop goes through here: counted, and told to the sink span by span.
+  void DropSpans(pipeline::DropCause cause, std::span<const pipeline::SpanData> spans) {
+    if (frozen_) return;
+    dropped_[static_cast<size_t>(cause)] += spans.size();
+    if (sink_ != nullptr) {
+      for (const auto& s : spans) sink_->OnSpanDropped(cause, s);
+    }
+  }
+  // A drop of spans that no longer exist as SpanData (counted only).
   void Drop(pipeline::DropCause cause, uint64_t n) {
     if (frozen_) return;
     dropped_[static_cast<size_t>(cause)] += n;
@@ -50,6 +69,7 @@ class Ledger : public pipeline::DropObserver {
   int64_t held() const { return held_; }
 
  private:
+  SpanDropSink* sink_ = nullptr;
   bool frozen_ = false;
   uint64_t generated_ = 0;
   uint64_t sampled_out_ = 0;
@@ -72,7 +92,7 @@ class HeldSpans {
   ~HeldSpans() {
     if (!spans_.empty()) {
       ledger_->HeldDelta(-static_cast<int64_t>(spans_.size()));
-      ledger_->Drop(pipeline::DropCause::kCrashLost, spans_.size());
+      ledger_->DropSpans(pipeline::DropCause::kCrashLost, spans_);
     }
   }
   const std::vector<pipeline::SpanData>& spans() const { return spans_; }
@@ -86,7 +106,7 @@ class HeldSpans {
   }
   // The spans were dropped for `cause`.
   void Drop(pipeline::DropCause cause) {
-    ledger_->Drop(cause, spans_.size());
+    ledger_->DropSpans(cause, spans_);
     Release();
   }
   uint64_t bytes() const;

@@ -24,13 +24,16 @@ sg4::LinkInRoute MakeLink(sg4::NetZone* zone, const std::string& name, const Lin
 struct HostSpec {
   std::string name;
   double speed;
-  int rack;  // 0 services, 1 collectors, 2 storage, 3 driver
+  int rack;       // 0 services, 1 collectors, 2 storage, 3 driver
+  int tier = -1;  // collectors: the tier index
 };
 
 }  // namespace
 
 sg4::Host* Platform::Find(const std::string& name) const {
-  for (const auto* list : {&services, &collectors, &storage}) {
+  std::vector<const std::vector<sg4::Host*>*> lists = {&services, &storage};
+  for (const auto& t : tiers) lists.push_back(&t);
+  for (const auto* list : lists) {
     for (sg4::Host* h : *list) {
       if (h->get_name() == name) return h;
     }
@@ -53,13 +56,21 @@ Status ConfigureNetworkModel(const std::string& model) {
 StatusOr<Platform> BuildPlatform(const scenario::Scenario& sc) {
   std::vector<HostSpec> hosts;
   for (const auto& s : sc.services) hosts.push_back({s.name, s.host_speed_flops, 0});
-  for (int i = 0; i < sc.collector.count; ++i)
-    hosts.push_back({scenario::CollectorHostName(i), sc.collector.host_speed_flops, 1});
+  for (size_t t = 0; t < sc.collector_tiers.size(); ++t) {
+    const auto& tier = sc.collector_tiers[t];
+    int hosts_in_tier = tier.count;
+    for (const auto& f : sc.failures) {
+      if (f.type == scenario::FailureType::kScaleOut && f.target == tier.name) ++hosts_in_tier;
+    }
+    for (int i = 0; i < hosts_in_tier; ++i)
+      hosts.push_back({scenario::TierHostName(tier.name, i), tier.host_speed_flops, 1, static_cast<int>(t)});
+  }
   for (int i = 0; i < sc.storage.nodes; ++i)
     hosts.push_back({scenario::StorageHostName(i), sc.storage.host_speed_flops, 2});
   hosts.push_back({"driver", 1e9, 3});
 
   Platform p;
+  p.tiers.resize(sc.collector_tiers.size());
   std::vector<sg4::Host*> created;
   if (sc.platform.topology == scenario::Topology::kStar) {
     // Every host has its own link to one switch; a transfer crosses the
@@ -114,7 +125,7 @@ StatusOr<Platform> BuildPlatform(const scenario::Scenario& sc) {
         p.services.push_back(host);
         break;
       case 1:
-        p.collectors.push_back(host);
+        p.tiers[h.tier].push_back(host);
         break;
       case 2:
         p.storage.push_back(host);

@@ -11,9 +11,11 @@
 namespace tracesim::sim {
 
 struct Platform {
-  std::vector<simgrid::s4u::Host*> services;    // one host per service, same order as Scenario::services
-  std::vector<simgrid::s4u::Host*> collectors;  // collector-<i>
-  std::vector<simgrid::s4u::Host*> storage;     // storage-<i>
+  std::vector<simgrid::s4u::Host*> services;  // one host per service, same order as Scenario::services
+  // Per collector tier: <tier>-<i>, the tier's count plus one spare host per
+  // scale_out event of the tier (spares are off until scaled out).
+  std::vector<std::vector<simgrid::s4u::Host*>> tiers;
+  std::vector<simgrid::s4u::Host*> storage;  // storage-<i>
   simgrid::s4u::Host* driver = nullptr;  // runs the workload generator and the fault injector; never fails
 
   // The host a failure target names, or nullptr.

@@ -2,73 +2,16 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 #include <optional>
 
-#include "tracesim/pipeline/samplers.h"
+#include "runtime.h"
+#include "tracesim/pipeline/head_sampler_config.h"
 #include "tracesim/pipeline/w3c_trace_context.h"
-#include "tracesim/reports/latency_summary.h"
 
 namespace tracesim::sim {
 namespace sg4 = simgrid::s4u;
 using pipeline::DropCause;
 using pipeline::SpanData;
-
-namespace {
-
-TimePoint Now() { return FromNanos(std::llround(sg4::Engine::get_clock() * 1e9)); }
-
-// Bytes of an OTLP export request around its spans (headers, resource,
-// scope): a fixed envelope per message.
-constexpr uint64_t kEnvelopeBytes = 256;
-
-pipeline::RetryOptions ToRetryOptions(const scenario::RetrySpec& r) {
-  pipeline::RetryOptions o;
-  o.enabled = r.enabled;
-  o.initial_interval = r.initial_interval;
-  o.randomization_factor = r.randomization_factor;
-  o.multiplier = r.multiplier;
-  o.max_interval = r.max_interval;
-  o.max_elapsed_time = r.max_elapsed_time;
-  return o;
-}
-
-}  // namespace
-
-struct Simulation::ServiceRuntime {
-  int index = 0;
-  const scenario::ServiceSpec* spec = nullptr;
-  sg4::Host* host = nullptr;
-  int collector = 0;
-  uint64_t epoch = 0;  // incremented by every crash: spans of an older epoch died with the process
-  pipeline::ServiceId id = 0;
-  pipeline::OperationId server_op = 0;
-  std::vector<pipeline::OperationId> client_ops;  // by callee service index
-  std::unique_ptr<pipeline::Sampler> sampler;
-  std::unique_ptr<pipeline::IdGenerator> ids;
-  std::unique_ptr<pipeline::BatchSpanProcessor> bsp;
-  std::unique_ptr<pipeline::Tracer> tracer;
-  sg4::SemaphorePtr wake;  // released when the BatchSpanProcessor asks for an export
-};
-
-struct Simulation::CollectorRuntime {
-  int index = 0;
-  sg4::Host* host = nullptr;
-  sg4::Mailbox* mailbox = nullptr;
-  pipeline::Rng rng{0};                                        // retry jitter
-  std::unique_ptr<pipeline::BatchProcessor> batch;             // null when the batch processor is disabled
-  std::vector<std::unique_ptr<pipeline::ExportQueue>> queues;  // one per storage node
-  std::vector<sg4::SemaphorePtr> queued;                       // counts queued requests per node
-  uint64_t next_request_id = 0;
-};
-
-struct Simulation::StorageRuntime {
-  int index = 0;
-  sg4::Host* host = nullptr;
-  sg4::Mailbox* mailbox = nullptr;
-  std::unique_ptr<pipeline::SpanStore> store;
-  std::unordered_map<pipeline::TraceId, uint32_t, pipeline::TraceIdHash> spans_per_trace;
-};
 
 // Per-request state. If the request actor is killed (its host crashed), the
 // request counts as failed.
@@ -83,7 +26,11 @@ class Simulation::RequestScope {
     sim_->traces_[index_].finished = true;
     ++sim_->requests_.completed;
     if (!ok) ++sim_->requests_.failed;
-    if (record_latency) sim_->request_latency_ms_.Record((sg4::Engine::get_clock() - start_s_) * 1e3);
+    if (record_latency) {
+      const double ms = (sg4::Engine::get_clock() - start_s_) * 1e3;
+      sim_->request_latency_ms_.Record(ms);
+      sim_->traces_[index_].latency_ms = ms;
+    }
   }
   uint64_t index() const { return index_; }
   pipeline::Rng& rng() { return rng_; }
@@ -101,8 +48,16 @@ class Simulation::RequestScope {
 // when it was sampled.
 class Simulation::OpenSpan {
  public:
-  OpenSpan(Simulation* sim, ServiceRuntime* service, uint64_t request, pipeline::Span span)
-      : sim_(sim), service_(service), request_(request), epoch_(service->epoch), span_(std::move(span)) {}
+  OpenSpan(Simulation* sim, ServiceRuntime* service, uint64_t request, pipeline::OperationId operation,
+           pipeline::SpanKind kind, pipeline::Span span)
+      : sim_(sim),
+        service_(service),
+        request_(request),
+        epoch_(service->epoch),
+        operation_(operation),
+        kind_(kind),
+        start_(Now()),
+        span_(std::move(span)) {}
   OpenSpan(const OpenSpan&) = delete;
   OpenSpan& operator=(const OpenSpan&) = delete;
   ~OpenSpan() {
@@ -110,7 +65,9 @@ class Simulation::OpenSpan {
     const bool sampled = span_.IsSampled();
     sim_->ledger_.Generated(sampled);
     if (sampled) {
-      ++sim_->traces_[request_].sampled_generated;
+      auto& t = sim_->traces_[request_];
+      ++t.sampled_generated;
+      t.drop_causes |= 1u << static_cast<unsigned>(DropCause::kCrashLost);
       sim_->ledger_.Drop(DropCause::kCrashLost, 1);
     }
   }
@@ -119,12 +76,19 @@ class Simulation::OpenSpan {
   bool alive() const { return service_->epoch == epoch_ && service_->host->is_on(); }
   void MarkEnded() { ended_ = true; }
   uint64_t request() const { return request_; }
+  pipeline::ServiceId service_id() const { return service_->id; }
+  pipeline::OperationId operation() const { return operation_; }
+  pipeline::SpanKind kind() const { return kind_; }
+  TimePoint start() const { return start_; }
 
  private:
   Simulation* sim_;
   ServiceRuntime* service_;
   uint64_t request_;
   uint64_t epoch_;
+  pipeline::OperationId operation_;
+  pipeline::SpanKind kind_;
+  TimePoint start_;
   pipeline::Span span_;
   bool ended_ = false;
 };
@@ -141,39 +105,102 @@ Simulation::~Simulation() = default;
 
 Status Simulation::Start() {
   const auto& sc = scenario_;
-  std::vector<std::string> endpoints;
-  for (int i = 0; i < sc.storage.nodes; ++i) endpoints.push_back(scenario::StorageHostName(i) + ":4317");
-  auto ring = pipeline::HashRing::Create(endpoints);
-  if (!ring.ok()) return ring.status();
-  ring_ = std::make_unique<pipeline::HashRing>(std::move(ring).value());
+  if (sc.storage.replication_factor != 1) {
+    return Status::InvalidArgument(
+        "storage.replication_factor: the simulator writes one copy of each span so far; "
+        "replication_factor " +
+        std::to_string(sc.storage.replication_factor) + " is not simulated yet");
+  }
+  // Storage routing: one partitioner shared by every collector that writes to storage.
+  std::vector<std::string> nodes;
+  for (int i = 0; i < sc.storage.nodes; ++i) nodes.push_back(scenario::StorageHostName(i) + ":4317");
+  auto partitioner = pipeline::CreatePartitioner(sc.storage.partitioner, nodes);
+  if (!partitioner.ok()) return partitioner.status();
+  partitioner_ = std::move(partitioner).value();
 
+  // Service names are interned first: a span's ServiceId is its service's index.
+  for (const auto& svc : sc.services) interner_.Intern(svc.name);
+  attr_.method = interner_.Intern("http.request.method");
+  attr_.route = interner_.Intern("http.route");
+  attr_.status_code = interner_.Intern("http.response.status_code");
+  attr_.peer = interner_.Intern("server.address");
+  attr_.sampler_type = interner_.Intern("sampler.type");
+  attr_.sampler_param = interner_.Intern("sampler.param");
+  for (int i = 0; i < 128; ++i) attr_.extra.push_back(interner_.Intern("app.attr." + std::to_string(i)));
+  attr_.get = pipeline::InternedString{interner_.Intern("GET")};
+
+  truth_.resize(sc.services.size());
   for (size_t i = 0; i < sc.services.size(); ++i) {
     auto s = std::make_unique<ServiceRuntime>();
     s->index = static_cast<int>(i);
     s->spec = &sc.services[i];
+    s->sampler_spec = s->spec->sampler ? &*s->spec->sampler : &sc.tracing.sampler;
     s->host = platform_.services[i];
-    s->collector = static_cast<int>(i % sc.collector.count);
     s->id = interner_.Intern(s->spec->name);
     s->server_op = interner_.Intern("GET /" + s->spec->name);
+    attr_.routes.push_back(pipeline::InternedString{interner_.Intern("/" + s->spec->name)});
+    attr_.peers.push_back(pipeline::InternedString{interner_.Intern(s->spec->name + ".svc")});
     s->client_ops.resize(sc.services.size());
     for (const auto& [callee, count] : graph_.CallsOf(s->index)) {
       s->client_ops[callee] = interner_.Intern("call " + sc.services[callee].name);
     }
     if (tracing_) {
-      auto sampler = pipeline::MakeSamplerByName(sc.tracing.sampler.type, sc.tracing.sampler.ratio);
-      if (!sampler.ok()) return sampler.status();
+      auto sampler = pipeline::MakeSampler(*s->sampler_spec, Now());
+      if (!sampler.ok()) {
+        return Status::InvalidArgument("services[" + std::to_string(i) + "] (" + s->spec->name +
+                                       "): " + sampler.status().message());
+      }
       s->sampler = std::move(sampler).value();
+      s->adaptive = dynamic_cast<pipeline::JaegerPerOperationSampler*>(s->sampler.get());
+      const std::string& type = s->sampler_spec->type;
+      if (type.find("traceidratio") != std::string::npos && s->sampler_spec->ratio > 0) {
+        s->weight = 1.0 / s->sampler_spec->ratio;
+      }
+      if (s->adaptive != nullptr && !adaptive_) {
+        adaptive_ = std::make_unique<pipeline::AdaptiveSamplingCalculator>(s->sampler_spec->adaptive, Now());
+      }
       s->ids = std::make_unique<pipeline::IdGenerator>(root_rng_.Fork(1000 + i));
     }
     services_.push_back(std::move(s));
   }
-  for (int i = 0; i < sc.collector.count; ++i) {
-    auto c = std::make_unique<CollectorRuntime>();
-    c->index = i;
-    c->host = platform_.collectors[i];
-    c->mailbox = sg4::Mailbox::by_name(c->host->get_name());
-    c->rng = root_rng_.Fork(2000 + i);
-    collectors_.push_back(std::move(c));
+
+  // Collector tiers.
+  for (size_t t = 0; t < sc.collector_tiers.size(); ++t) {
+    auto tier = std::make_unique<TierRuntime>();
+    tier->index = static_cast<int>(t);
+    tier->spec = &sc.collector_tiers[t];
+    for (const auto& p : tier->spec->processors) {
+      const auto type = pipeline::ProcessorConfigType(p.config);
+      if (type == "tail_sampling") tier->tail = true;
+      if (type == "batch") tier->has_batch = true;
+    }
+    const std::string& to = tier->spec->exporter.to;
+    if (to != "storage") {
+      for (size_t n = t + 1; n < sc.collector_tiers.size(); ++n) {
+        if (sc.collector_tiers[n].name == to) tier->next = static_cast<int>(n);
+      }
+      if (tier->next < 0) {
+        return Status::InvalidArgument("collectors[" + std::to_string(t) +
+                                       "].exporter.to: no later tier named '" + to + "'");
+      }
+    }
+    for (size_t h = 0; h < platform_.tiers[t].size(); ++h) {
+      auto c = std::make_unique<CollectorRuntime>();
+      c->id = static_cast<int>(collectors_.size());
+      c->tier = static_cast<int>(t);
+      c->index_in_tier = static_cast<int>(h);
+      c->host = platform_.tiers[t][h];
+      c->mailbox = sg4::Mailbox::by_name(c->host->get_name());
+      c->rng = root_rng_.Fork(2000 + c->id);
+      if (static_cast<int>(h) < tier->spec->count) {
+        tier->members.push_back(c->id);
+      } else {
+        tier->spares.push_back(c->id);
+        c->host->turn_off();  // a spare, until a scale_out
+      }
+      collectors_.push_back(std::move(c));
+    }
+    tiers_.push_back(std::move(tier));
   }
   for (int i = 0; i < sc.storage.nodes; ++i) {
     auto st = std::make_unique<StorageRuntime>();
@@ -185,8 +212,14 @@ Status Simulation::Start() {
 
   if (tracing_) {
     for (size_t i = 0; i < services_.size(); ++i) StartServiceActors(static_cast<int>(i));
-    for (size_t i = 0; i < collectors_.size(); ++i) StartCollectorActors(static_cast<int>(i));
+    for (const auto& tier : tiers_) {
+      for (int id : tier->members) {
+        if (Status s = StartCollectorActors(id); !s.ok()) return s;
+      }
+    }
     for (size_t i = 0; i < storage_.size(); ++i) StartStorageActors(static_cast<int>(i));
+    if (adaptive_)
+      sg4::Actor::create("adaptive-sampling", platform_.driver, [this] { AdaptiveSampling(); })->daemonize();
   }
   end_time_s_ = sc.duration_s + sc.drain_s;
   sg4::Actor::create("workload", platform_.driver, [this] { Workload(); });
@@ -195,8 +228,6 @@ Status Simulation::Start() {
   sg4::Actor::create("timekeeper", platform_.driver, [this] { Timekeeper(); });
   return Status::Ok();
 }
-
-// ---------------------------------------------------------------- lifecycle
 
 void Simulation::StartServiceActors(int i) {
   ServiceRuntime& s = *services_[i];
@@ -210,50 +241,25 @@ void Simulation::StartServiceActors(int i) {
   s.tracer = std::make_unique<pipeline::Tracer>(s.id, s.sampler.get(), s.ids.get(), s.bsp.get());
   s.wake = sg4::Semaphore::create(0);
   sg4::Actor::create("sdk-exporter", s.host, [this, i] { SdkExporter(i); })->daemonize();
-}
-
-void Simulation::StartCollectorActors(int i) {
-  CollectorRuntime& c = *collectors_[i];
-  const auto& spec = scenario_.collector;
-  if (spec.batch.enabled) {
-    pipeline::BatchProcessorOptions o;
-    o.send_batch_size = spec.batch.send_batch_size;
-    o.timeout = spec.batch.timeout;
-    o.send_batch_max_size = spec.batch.send_batch_max_size;
-    c.batch = std::make_unique<pipeline::BatchProcessor>(o, Now());
-  } else {
-    c.batch.reset();
-  }
-  c.queues.clear();
-  c.queued.clear();
-  pipeline::SendingQueueOptions q;
-  q.enabled = spec.sending_queue.enabled;
-  q.num_consumers = spec.sending_queue.num_consumers;
-  q.queue_size = spec.sending_queue.queue_size;
-  for (size_t n = 0; n < storage_.size(); ++n) {
-    c.queues.push_back(std::make_unique<pipeline::ExportQueue>(q, &ledger_));
-    c.queued.push_back(sg4::Semaphore::create(0));
-  }
-  sg4::Actor::create("collector-receiver", c.host, [this, i] { CollectorReceiver(i); })->daemonize();
-  if (c.batch && spec.batch.timeout.count() > 0) {
-    sg4::Actor::create("collector-batch-timer", c.host, [this, i] { CollectorTimer(i); })->daemonize();
-  }
-  if (spec.sending_queue.enabled) {
-    for (size_t n = 0; n < storage_.size(); ++n) {
-      for (int k = 0; k < spec.sending_queue.num_consumers; ++k) {
-        const int node = static_cast<int>(n);
-        sg4::Actor::create("collector-consumer", c.host, [this, i, node] {
-          CollectorConsumer(i, node);
-        })->daemonize();
+  if (s.adaptive != nullptr) {
+    // The Jaeger SDK polls the collector for its strategy every refresh
+    // interval, each service at its own phase.
+    sg4::Actor::create("sdk-strategy-poller", s.host, [this, i] {
+      ServiceRuntime& svc = *services_[i];
+      const double interval = ToSeconds(svc.sampler_spec->adaptive.strategy_delivery_delay);
+      sg4::this_actor::sleep_for(std::fmod(0.37 * (i + 1) * interval, interval));
+      while (true) {
+        svc.adaptive->UpdateStrategy(adaptive_->StrategyFor(svc.id), Now());
+        sg4::this_actor::sleep_for(interval);
       }
-    }
+    })->daemonize();
   }
 }
 
 void Simulation::StartStorageActors(int i) {
   StorageRuntime& st = *storage_[i];
   st.store = std::make_unique<pipeline::SpanStore>();
-  st.spans_per_trace.clear();
+  st.per_trace.clear();
   sg4::Actor::create("storage-writer", st.host, [this, i] { StorageWriter(i); })->daemonize();
 }
 
@@ -263,24 +269,28 @@ void Simulation::Crash(sg4::Host* host) {
   for (auto& s : services_) {
     if (s->host != host) continue;
     ++s->epoch;
-    if (s->bsp) ledger_.Drop(DropCause::kCrashLost, s->bsp->DrainAll().size());
+    if (s->bsp) ledger_.DropSpans(DropCause::kCrashLost, s->bsp->DrainAll());
   }
   for (auto& c : collectors_) {
     if (c->host != host) continue;
-    if (c->batch) ledger_.Drop(DropCause::kCrashLost, c->batch->DrainAll().size());
-    for (auto& q : c->queues) {
-      for (const auto& req : q->DrainAll()) ledger_.Drop(DropCause::kCrashLost, req.spans.size());
+    if (c->pipeline) ledger_.DropSpans(DropCause::kCrashLost, c->pipeline->DrainAll());
+    for (auto& [key, d] : c->destinations) {
+      for (const auto& req : d.queue->DrainAll()) ledger_.DropSpans(DropCause::kCrashLost, req.spans);
     }
+    c->queued_bytes = 0;
   }
   for (auto& st : storage_) {
     if (st->host != host || !st->store) continue;
     // An in-memory store without a WAL loses everything it held.
     ledger_.Drop(DropCause::kCrashLost, st->store->span_count());
-    for (const auto& [trace, n] : st->spans_per_trace) {
-      auto it = trace_index_.find(trace);
-      if (it != trace_index_.end()) traces_[it->second].stored -= n;
+    for (const auto& [trace, n] : st->per_trace) {
+      if (TraceTrack* t = FindTrace(trace)) {
+        t->stored -= n.spans;
+        t->stored_errors -= n.errors;
+        t->drop_causes |= 1u << static_cast<unsigned>(DropCause::kCrashLost);
+      }
     }
-    st->spans_per_trace.clear();
+    st->per_trace.clear();
     st->store->Clear();
   }
   host->turn_off();  // kills the host's actors; what they held is counted by HeldSpans/OpenSpan
@@ -299,8 +309,8 @@ void Simulation::Restart(sg4::Host* host) {
   for (size_t i = 0; i < services_.size(); ++i) {
     if (services_[i]->host == host) StartServiceActors(static_cast<int>(i));
   }
-  for (size_t i = 0; i < collectors_.size(); ++i) {
-    if (collectors_[i]->host == host) StartCollectorActors(static_cast<int>(i));
+  for (auto& c : collectors_) {
+    if (c->host == host) StartCollectorActors(c->id);
   }
   for (size_t i = 0; i < storage_.size(); ++i) {
     if (storage_[i]->host == host) StartStorageActors(static_cast<int>(i));
@@ -318,10 +328,35 @@ void Simulation::Workload() {
     }
     return 0;
   }();
+  // The rate in force at time t, and when it next changes.
+  auto rate_at = [&](double t, double* next_change) {
+    double rate = w.rate_per_s;
+    *next_change = scenario_.duration_s;
+    for (const auto& step : w.rate_steps) {
+      if (step.at_s <= t) {
+        rate = step.rate_per_s;
+      } else {
+        *next_change = std::min(*next_change, step.at_s);
+        break;
+      }
+    }
+    return rate;
+  };
   double t = 0;
   while (true) {
-    t += w.arrival == scenario::ArrivalProcess::kPoisson ? rng.Exponential(1.0 / w.rate_per_s)
-                                                         : 1.0 / w.rate_per_s;
+    double next_change = 0;
+    const double rate = rate_at(t, &next_change);
+    const double gap = rate <= 0                                         ? next_change - t
+                       : w.arrival == scenario::ArrivalProcess::kPoisson ? rng.Exponential(1.0 / rate)
+                                                                         : 1.0 / rate;
+    if (rate <= 0 || t + gap >= next_change) {
+      // No arrival before the rate changes: restart at the change (exact for
+      // Poisson arrivals, which are memoryless).
+      t = next_change;
+      if (t >= scenario_.duration_s) break;
+      continue;
+    }
+    t += gap;
     if (t >= scenario_.duration_s) break;
     sg4::this_actor::sleep_until(t);
     const uint64_t index = traces_.size();
@@ -369,14 +404,21 @@ bool Simulation::HandleCall(RequestScope& rq, int service, const pipeline::SpanC
     pipeline::StartSpanOptions opts;
     opts.parent = parent;
     opts.kind = pipeline::SpanKind::kServer;
-    server.emplace(this, &s, rq.index(), s.tracer->StartSpan(s.server_op, Now(), opts));
+    server.emplace(this, &s, rq.index(), s.server_op, pipeline::SpanKind::kServer,
+                   s.tracer->StartSpan(s.server_op, Now(), opts));
     pipeline::Span& span = server->span();
     if (parent == nullptr) {
       trace_index_[span.context().trace_id] = rq.index();
       traces_[rq.index()].traced = true;
     }
-    for (int a = 0; a < spec.attributes_per_span; ++a) {
-      span.SetAttribute(static_cast<pipeline::AttributeKeyId>(a), pipeline::AttributeValue(int64_t{a}));
+    SetRequestAttributes(span, service, spec.attributes_per_span);
+    if (parent == nullptr && s.adaptive != nullptr && span.IsRecording()) {
+      // Jaeger SDKs tag root spans with the sampler that decided; the
+      // collector's adaptive sampling counts them.
+      const auto& d = s.adaptive->last_decision();
+      span.SetAttribute(attr_.sampler_type,
+                        pipeline::InternedString{interner_.Intern(pipeline::JaegerSamplerTypeName(d.type))});
+      span.SetAttribute(attr_.sampler_param, d.param);
     }
     // Tracing CPU of this handler (its server span and the client spans of
     // its calls), charged once with the handler's work.
@@ -426,7 +468,8 @@ bool Simulation::HandleCall(RequestScope& rq, int service, const pipeline::SpanC
         pipeline::StartSpanOptions opts;
         opts.parent = &server->span().context();
         opts.kind = pipeline::SpanKind::kClient;
-        client.emplace(this, &s, rq.index(), s.tracer->StartSpan(s.client_ops[callee], Now(), opts));
+        client.emplace(this, &s, rq.index(), s.client_ops[callee], pipeline::SpanKind::kClient,
+                       s.tracer->StartSpan(s.client_ops[callee], Now(), opts));
         // W3C Trace Context over the wire, through the real codec.
         std::string traceparent, tracestate;
         pipeline::InjectContext(client->span().context(), &traceparent, &tracestate);
@@ -451,12 +494,38 @@ bool Simulation::HandleCall(RequestScope& rq, int service, const pipeline::SpanC
 void Simulation::EndSpan(ServiceRuntime& s, OpenSpan& open, pipeline::SpanStatus status) {
   pipeline::Span& span = open.span();
   span.SetStatus(status);
+  if (span.IsRecording()) {
+    span.SetAttribute(attr_.status_code, int64_t{status == pipeline::SpanStatus::kError ? 500 : 200});
+  }
   const bool sampled = span.IsSampled();
+  auto& t = traces_[open.request()];
   ledger_.Generated(sampled);
-  if (sampled) ++traces_[open.request()].sampled_generated;
+  if (sampled) ++t.sampled_generated;
+  if (status == pipeline::SpanStatus::kError) t.has_error = true;
+  operations_seen_.insert({open.service_id(), open.operation()});
+  if (open.kind() == pipeline::SpanKind::kServer) {
+    auto& truth = truth_[s.index];
+    truth.duration_ms.Record(ToSeconds(Now() - open.start()) * 1e3);
+    ++truth.spans;
+    if (status == pipeline::SpanStatus::kError) ++truth.errors;
+  }
   open.MarkEnded();
   s.tracer->EndSpan(span, Now());  // recording spans go to the BatchSpanProcessor (or are dropped, counted)
   if (s.bsp->export_requested() && s.wake->get_capacity() == 0) s.wake->release();
+}
+
+void Simulation::SetRequestAttributes(pipeline::Span& span, int service, int count) {
+  // Semantic-convention attributes first, then generic ones up to `count`.
+  const std::pair<pipeline::AttributeKeyId, pipeline::AttributeValue> base[] = {
+      {attr_.method, attr_.get}, {attr_.route, attr_.routes[service]}, {attr_.peer, attr_.peers[service]}};
+  int n = 0;
+  for (const auto& [key, value] : base) {
+    if (n++ >= count) return;
+    span.SetAttribute(key, value);
+  }
+  for (size_t i = 0; n < count && i < attr_.extra.size(); ++i, ++n) {
+    span.SetAttribute(attr_.extra[i], int64_t{n});
+  }
 }
 
 // ---------------------------------------------------------------- SDK export
@@ -478,258 +547,21 @@ void Simulation::SdkExporter(int i) {
   }
 }
 
+int Simulation::FirstTierPeerFor(int service) const {
+  const auto& members = tiers_[0]->members;
+  if (members.empty()) return -1;
+  return members[static_cast<size_t>(service) % members.size()];
+}
+
 void Simulation::ExportFromSdk(ServiceRuntime& s, std::unique_ptr<HeldSpans> batch) {
   const double flops = CostFlops(scenario_.tracing.costs.export_serialize_per_span_ns * batch->size());
   Execute(s.host, flops);
   cpu_.service_cpu_s += flops / s.host->get_speed();
   cpu_.tracing_cpu_s += flops / s.host->get_speed();
-  CollectorRuntime& c = *collectors_[s.collector];
   const double timeout = ToSeconds(scenario_.tracing.batch_span_processor.export_timeout);
+  const int peer = FirstTierPeerFor(s.index);
   // The SDK does not retry a failed export (BatchSpanProcessor semantics).
-  if (!TrySend(s.host, c.host, c.mailbox, batch, timeout)) batch->Drop(DropCause::kExportFailed);
-}
-
-bool Simulation::TrySend(sg4::Host* from, sg4::Host* to, sg4::Mailbox* mailbox,
-                         std::unique_ptr<HeldSpans>& payload, double timeout_s) {
-  if (!from->is_on() || !to->is_on()) return false;  // connection refused
-  try {
-    mailbox->put(payload.get(), kEnvelopeBytes + payload->bytes(), timeout_s);
-    payload.release();  // the receiver owns it now
-    return true;
-  } catch (const simgrid::Exception&) {
-    return false;
-  }
-}
-
-// ---------------------------------------------------------------- collector
-
-void Simulation::CollectorReceiver(int i) {
-  CollectorRuntime& c = *collectors_[i];
-  const auto& costs = scenario_.tracing.costs;
-  while (true) {
-    std::unique_ptr<HeldSpans> message(c.mailbox->get<HeldSpans>());
-    const double per_span =
-        costs.collector_receive_per_span_ns + (c.batch ? costs.collector_batch_per_span_ns : 0);
-    const double flops = CostFlops(per_span * message->size());
-    Execute(c.host, flops);
-    cpu_.collector_cpu_s += flops / c.host->get_speed();
-    CollectorIngest(c, message->Release());
-  }
-}
-
-void Simulation::CollectorIngest(CollectorRuntime& c, std::vector<SpanData> spans) {
-  if (c.batch) {
-    EnqueueBatches(c, c.batch->Add(std::move(spans), Now()));
-  } else {
-    std::vector<std::vector<SpanData>> one;
-    one.push_back(std::move(spans));
-    EnqueueBatches(c, std::move(one));
-  }
-}
-
-void Simulation::EnqueueBatches(CollectorRuntime& c, std::vector<std::vector<SpanData>> batches) {
-  for (auto& batch : batches) {
-    // Route by trace id, one request per storage node (the loadbalancing
-    // exporter's per-backend split). std::map keeps the order deterministic.
-    std::map<size_t, std::vector<SpanData>> per_node;
-    for (auto& span : batch) per_node[ring_->EndpointIndexFor(span.trace_id)].push_back(std::move(span));
-    for (auto& [node, spans] : per_node) {
-      if (!scenario_.collector.sending_queue.enabled) {
-        // No queue: the export happens in the caller, which blocks (back-pressure).
-        SendWithRetry(c, static_cast<int>(node), std::make_unique<HeldSpans>(&ledger_, std::move(spans)));
-        continue;
-      }
-      pipeline::ExportRequest req;
-      req.spans = std::move(spans);
-      req.enqueued_at = Now();
-      req.id = c.next_request_id++;
-      if (c.queues[node]->Offer(std::move(req), Now()).ok()) c.queued[node]->release();
-    }
-  }
-}
-
-void Simulation::CollectorTimer(int i) {
-  CollectorRuntime& c = *collectors_[i];
-  const double timeout_s = ToSeconds(scenario_.collector.batch.timeout);
-  while (true) {
-    const double deadline = ToSeconds(c.batch->NextDeadline());
-    sg4::this_actor::sleep_until(std::max(deadline, sg4::Engine::get_clock() + timeout_s * 1e-3));
-    EnqueueBatches(c, c.batch->OnTimer(Now()));
-  }
-}
-
-void Simulation::CollectorConsumer(int i, int node) {
-  CollectorRuntime& c = *collectors_[i];
-  sg4::SemaphorePtr queued = c.queued[node];
-  pipeline::ExportQueue* queue = c.queues[node].get();
-  while (true) {
-    queued->acquire();
-    auto req = queue->Take();
-    if (!req) continue;  // drained by a crash
-    SendWithRetry(c, node, std::make_unique<HeldSpans>(&ledger_, std::move(req->spans)));
-  }
-}
-
-void Simulation::SendWithRetry(CollectorRuntime& c, int node, std::unique_ptr<HeldSpans> request) {
-  const double flops = CostFlops(scenario_.tracing.costs.collector_export_per_span_ns * request->size());
-  Execute(c.host, flops);
-  cpu_.collector_cpu_s += flops / c.host->get_speed();
-  const auto retry = ToRetryOptions(scenario_.collector.retry_on_failure);
-  pipeline::ExponentialBackOff backoff(retry, &c.rng);
-  backoff.Reset(Now());
-  StorageRuntime& st = *storage_[node];
-  const double timeout = ToSeconds(scenario_.collector.exporter_timeout);
-  while (true) {
-    if (TrySend(c.host, st.host, st.mailbox, request, timeout)) return;
-    if (!retry.enabled) {
-      request->Drop(DropCause::kExportFailed);
-      return;
-    }
-    const auto delay = backoff.NextBackOff(Now());
-    if (!delay) {
-      request->Drop(DropCause::kRetryExhausted);
-      return;
-    }
-    sg4::this_actor::sleep_for(ToSeconds(*delay));
-  }
-}
-
-// ---------------------------------------------------------------- storage
-
-void Simulation::StorageWriter(int i) {
-  StorageRuntime& st = *storage_[i];
-  const double per_span = scenario_.tracing.costs.store_insert_per_span_ns;
-  while (true) {
-    std::unique_ptr<HeldSpans> message(st.mailbox->get<HeldSpans>());
-    const double flops = CostFlops(per_span * message->size());
-    Execute(st.host, flops);
-    cpu_.storage_cpu_s += flops / st.host->get_speed();
-    const TimePoint now = Now();
-    std::vector<SpanData> spans = message->Release();
-    for (const auto& span : spans) {
-      delivery_latency_ms_.Record(static_cast<double>((now - span.end).count()) * 1e-6);
-      ++st.spans_per_trace[span.trace_id];
-      auto it = trace_index_.find(span.trace_id);
-      if (it != trace_index_.end()) ++traces_[it->second].stored;
-    }
-    ledger_.StoredArrival(spans.size());
-    st.store->AppendBatch(std::move(spans), now);
-    st.store->MaybeCutBlock(now);
-  }
-}
-
-// ---------------------------------------------------------------- faults, measurement
-
-void Simulation::FaultInjector() {
-  struct Event {
-    double t;
-    bool crash;
-    sg4::Host* host;
-  };
-  std::vector<Event> events;
-  for (const auto& f : scenario_.failures) {
-    sg4::Host* host = platform_.Find(f.target);
-    if (host == nullptr) continue;  // the loader rejects unknown targets
-    events.push_back({f.at_s, true, host});
-    if (f.restart_after_s > 0) events.push_back({f.at_s + f.restart_after_s, false, host});
-  }
-  std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) { return a.t < b.t; });
-  for (const auto& e : events) {
-    sg4::this_actor::sleep_until(e.t);
-    if (e.crash) {
-      Crash(e.host);
-    } else {
-      Restart(e.host);
-    }
-  }
-}
-
-uint64_t Simulation::MeasureInFlight() const {
-  int64_t n = ledger_.held();
-  for (const auto& s : services_) {
-    if (s->bsp) n += static_cast<int64_t>(s->bsp->queue_size());
-  }
-  for (const auto& c : collectors_) {
-    if (c->batch) n += static_cast<int64_t>(c->batch->pending_spans());
-    for (const auto& q : c->queues) n += static_cast<int64_t>(q->span_count());
-  }
-  return static_cast<uint64_t>(std::max<int64_t>(n, 0));
-}
-
-reports::TimeSample Simulation::Sample() const {
-  reports::TimeSample t;
-  t.t_s = sg4::Engine::get_clock();
-  t.spans_generated = ledger_.generated();
-  t.spans_stored = ledger_.stored_arrivals();
-  t.spans_dropped = ledger_.dropped_total();
-  t.in_flight = MeasureInFlight();
-  for (const auto& s : services_) {
-    if (s->bsp) t.sdk_queue_spans += s->bsp->queue_size();
-  }
-  for (const auto& c : collectors_) {
-    if (c->batch) t.collector_buffered_spans += c->batch->pending_spans();
-    for (const auto& q : c->queues) t.collector_buffered_spans += q->span_count();
-  }
-  t.requests_completed = requests_.completed;
-  return t;
-}
-
-void Simulation::TimeSeriesSampler() {
-  const double period = scenario_.measurement.sample_period_s;
-  for (double t = period; t <= end_time_s_ + 1e-9; t += period) {
-    sg4::this_actor::sleep_until(t);
-    timeseries_.push_back(Sample());
-  }
-}
-
-void Simulation::Timekeeper() {
-  sg4::this_actor::sleep_until(end_time_s_);
-  Finalize();
-  ledger_.Freeze();
-  sg4::Actor::kill_all();
-}
-
-void Simulation::Finalize() {
-  reports::Results& r = results_;
-  r.scenario_name = scenario_.name;
-  r.scenario_source = scenario_.source;
-  r.seed = scenario_.seed;
-  r.tracing_enabled = tracing_;
-  r.sampler =
-      tracing_ && !services_.empty() ? services_[0]->sampler->Description() : "none (tracing disabled)";
-  r.simulated_seconds = sg4::Engine::get_clock();
-
-  auto& sp = r.spans;
-  sp.generated = ledger_.generated();
-  sp.sampled_out = ledger_.sampled_out();
-  for (const auto& st : storage_) {
-    if (st->store) sp.stored += st->store->span_count();
-  }
-  sp.in_flight = MeasureInFlight();
-  for (size_t c = 0; c < Ledger::kCauses; ++c) {
-    const auto cause = static_cast<DropCause>(c);
-    sp.dropped[std::string(pipeline::DropCauseName(cause))] = ledger_.dropped(cause);
-  }
-  sp.imbalance = static_cast<int64_t>(sp.generated) -
-                 static_cast<int64_t>(sp.sampled_out + sp.stored + sp.in_flight + ledger_.dropped_total());
-
-  for (const auto& t : traces_) {
-    if (!t.traced) continue;
-    ++r.traces.generated;
-    if (t.sampled_generated == 0) continue;
-    ++r.traces.sampled;
-    if (t.finished && t.stored == t.sampled_generated) {
-      ++r.traces.complete;
-    } else {
-      ++r.traces.incomplete;
-    }
-  }
-  r.requests = requests_;
-  r.request_latency = reports::SummarizeLatency(request_latency_ms_);
-  r.span_delivery_latency = reports::SummarizeLatency(delivery_latency_ms_);
-  r.cpu = cpu_;
-  r.timeline = timeline_;
-  r.timeseries = timeseries_;
+  if (peer < 0 || !TrySend(s.host, peer, batch, timeout)) batch->Drop(DropCause::kExportFailed);
 }
 
 }  // namespace tracesim::sim

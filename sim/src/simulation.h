@@ -1,23 +1,33 @@
 // One simulation: the SimGrid actors that drive the real pipeline code.
 //
-// Actors (all plain member functions run as SimGrid actors):
-//   - Workload: on the driver host, spawns one request actor per arrival.
-//   - Request: on the entry service's host; walks the call graph, executing
-//     each handler on its service's host (remote Exec) and moving request and
+// Actors (member functions run as SimGrid actors):
+//   - Workload (driver host): spawns one request actor per arrival.
+//   - Request (entry service's host): walks the call graph, executing each
+//     handler on its service's host (remote Exec) and moving request and
 //     response bytes over the network (Comm::sendto). Creates the real spans
-//     through each service's Tracer and ends them into its BatchSpanProcessor.
-//   - SdkExporter (one per service): polls the BatchSpanProcessor and exports
-//     batches to its collector's mailbox with the SDK export timeout.
-//   - CollectorReceiver / CollectorTimer / CollectorConsumer (per collector):
-//     OTel Collector receiver, `batch` processor timer, and the exporter's
-//     sending_queue consumers (one queue per storage node, as the
-//     loadbalancing exporter keeps one sub-exporter per backend), with
-//     retry_on_failure.
+//     through each service's Tracer, ending them into its BatchSpanProcessor.
+//   - SdkExporter (one per service): the BatchSpanProcessor worker; exports
+//     to a collector of the first tier.
+//   - CollectorReceiver / CollectorTimer (per collector): the receiver and the
+//     timer of the collector's processor chain (CollectorPipeline: batch,
+//     memory_limiter, tail_sampling, probabilistic_sampler).
+//   - CollectorConsumer (per collector and destination): the exporter's
+//     sending_queue consumers with retry_on_failure. The destinations are the
+//     peers of the next tier (otlp: a fixed peer; loadbalancing: routed by
+//     trace id or service over the balancer's view of the next tier's ring)
+//     or the storage nodes (routed by the partitioner).
+//   - Resolver (per loadbalancing collector): refreshes the balancer's view of
+//     the next tier's membership every resolver interval, at its own phase.
 //   - StorageWriter (per storage node): inserts into the real SpanStore.
-//   - FaultInjector, Sampler (time series) and Timekeeper (ends the run).
+//   - AdaptiveSampling (driver): Jaeger's adaptive sampling calculator, fed
+//     by the root spans the first tier receives; delivers strategies to the
+//     SDKs after their refresh delay.
+//   - FaultInjector, TimeSeriesSampler and Timekeeper (ends the run).
 #pragma once
 
+#include <map>
 #include <memory>
+#include <set>
 #include <simgrid/s4u.hpp>
 #include <unordered_map>
 #include <vector>
@@ -25,13 +35,15 @@
 #include "call_graph.h"
 #include "ledger.h"
 #include "platform.h"
+#include "tracesim/pipeline/adaptive_sampling.h"
 #include "tracesim/pipeline/backoff.h"
-#include "tracesim/pipeline/batch_processor.h"
 #include "tracesim/pipeline/batch_span_processor.h"
+#include "tracesim/pipeline/collector_pipeline.h"
 #include "tracesim/pipeline/export_queue.h"
 #include "tracesim/pipeline/hash_ring.h"
 #include "tracesim/pipeline/id_generator.h"
 #include "tracesim/pipeline/interner.h"
+#include "tracesim/pipeline/partitioner.h"
 #include "tracesim/pipeline/random.h"
 #include "tracesim/pipeline/sampler.h"
 #include "tracesim/pipeline/span_store.h"
@@ -42,39 +54,53 @@
 
 namespace tracesim::sim {
 
-class Simulation {
+class Simulation : public SpanDropSink {
  public:
   Simulation(const scenario::Scenario& scenario, bool tracing, Platform platform, ServiceCallGraph graph);
-  ~Simulation();
+  ~Simulation() override;
   Simulation(const Simulation&) = delete;
   Simulation& operator=(const Simulation&) = delete;
 
-  // Creates the actors. Run the engine afterwards; results() is filled when
-  // the timekeeper ends the run.
+  // Builds the runtime and creates the actors. Run the engine afterwards;
+  // results() is filled when the timekeeper ends the run.
   Status Start();
   const reports::Results& results() const { return results_; }
+
+  void OnSpanDropped(pipeline::DropCause cause, const pipeline::SpanData& span) override;
 
  private:
   struct ServiceRuntime;
   struct CollectorRuntime;
+  struct TierRuntime;
   struct StorageRuntime;
-  struct TraceTrack {
-    uint32_t sampled_generated = 0;  // sampled spans ended (or lost while open)
-    uint32_t stored = 0;             // of those, in a store now
-    bool finished = false;           // the request completed
-    bool traced = false;             // a root span was started
-  };
+  struct Destination;
   class RequestScope;
   class OpenSpan;
 
+  // Ground truth and outcome of one trace (one request).
+  struct TraceTrack {
+    uint32_t sampled_generated = 0;  // head-sampled spans ended (or lost while open)
+    uint32_t stored = 0;             // of those, in a store now
+    uint32_t stored_errors = 0;      // stored spans with status error
+    uint32_t tail_sampled_out = 0;   // spans a collector-side sampler dropped
+    uint32_t drop_causes = 0;        // bit per DropCause of its dropped spans
+    int32_t tail_collector = -1;     // first tail-sampling collector that saw it
+    bool split = false;              // its spans reached more than one tail-sampling collector
+    bool finished = false;           // the request completed
+    bool traced = false;             // a root span was started
+    bool has_error = false;          // a generated span has status error
+    double latency_ms = -1;          // request latency when it completed normally
+  };
+
   // Actors.
   void Workload();
-  void Request(uint64_t index);
   void SdkExporter(int service);
   void CollectorReceiver(int collector);
   void CollectorTimer(int collector);
-  void CollectorConsumer(int collector, int node);
+  void CollectorConsumer(int collector, int destination);
+  void Resolver(int collector);
   void StorageWriter(int node);
+  void AdaptiveSampling();
   void FaultInjector();
   void TimeSeriesSampler();
   void Timekeeper();
@@ -83,44 +109,76 @@ class Simulation {
   bool HandleCall(RequestScope& rq, int service, const pipeline::SpanContext* parent);
   bool Transfer(simgrid::s4u::Host* from, simgrid::s4u::Host* to, uint64_t bytes);
   void EndSpan(ServiceRuntime& s, OpenSpan& span, pipeline::SpanStatus status);
+  void SetRequestAttributes(pipeline::Span& span, int service, int count);
 
   // Telemetry path.
   void ExportFromSdk(ServiceRuntime& s, std::unique_ptr<HeldSpans> batch);
   void CollectorIngest(CollectorRuntime& c, std::vector<pipeline::SpanData> spans);
-  void EnqueueBatches(CollectorRuntime& c, std::vector<std::vector<pipeline::SpanData>> batches);
-  void SendWithRetry(CollectorRuntime& c, int node, std::unique_ptr<HeldSpans> request);
-  bool TrySend(simgrid::s4u::Host* from, simgrid::s4u::Host* to, simgrid::s4u::Mailbox* mailbox,
-               std::unique_ptr<HeldSpans>& payload, double timeout_s);
+  void Route(CollectorRuntime& c, std::vector<pipeline::SpanBatch> batches);
+  Destination& DestinationFor(CollectorRuntime& c, int key);
+  void SendWithRetry(CollectorRuntime& c, int destination_key, std::unique_ptr<HeldSpans> request);
+  bool TrySend(simgrid::s4u::Host* from, int destination_key, std::unique_ptr<HeldSpans>& payload,
+               double timeout_s);
+  void RebuildBalancerView(CollectorRuntime& c);
+  int FirstTierPeerFor(int service) const;
 
   // Faults and lifecycle.
   void StartServiceActors(int service);
-  void StartCollectorActors(int collector);
+  Status StartCollectorActors(int collector);
   void StartStorageActors(int node);
   void Crash(simgrid::s4u::Host* host);
   void Restart(simgrid::s4u::Host* host);
+  void ScaleOut(int tier);
+  void ScaleIn(int collector);
 
   // Measurement.
   uint64_t MeasureInFlight() const;
-  reports::TimeSample Sample() const;
+  reports::TimeSample Sample();
   void Finalize();
+  void FinalizeQuality(reports::Results& r);
   void Execute(simgrid::s4u::Host* host, double flops);
   double CostFlops(double ns) const { return ns * 1e-9 * scenario_.tracing.costs.reference_flops; }
+  TraceTrack* FindTrace(const pipeline::TraceId& id);
 
   const scenario::Scenario& scenario_;
   const bool tracing_;
   Platform platform_;
   ServiceCallGraph graph_;
   pipeline::Interner interner_;
-  Ledger ledger_;
+  Ledger ledger_{this};
   pipeline::Rng root_rng_;
-  std::unique_ptr<pipeline::HashRing> ring_;
 
   std::vector<std::unique_ptr<ServiceRuntime>> services_;
-  std::vector<std::unique_ptr<CollectorRuntime>> collectors_;
+  std::vector<std::unique_ptr<TierRuntime>> tiers_;
+  std::vector<std::unique_ptr<CollectorRuntime>> collectors_;  // all tiers, by host order
   std::vector<std::unique_ptr<StorageRuntime>> storage_;
+  std::unique_ptr<pipeline::Partitioner> partitioner_;  // storage routing, shared by all collectors
+  std::unique_ptr<pipeline::AdaptiveSamplingCalculator> adaptive_;
+
+  // Interned attribute keys and values the instrumentation sets.
+  struct Attributes {
+    pipeline::AttributeKeyId method, route, status_code, peer, sampler_type, sampler_param;
+    std::vector<pipeline::AttributeKeyId> extra;
+    pipeline::InternedString get;
+    std::vector<pipeline::InternedString> routes;  // by service
+    std::vector<pipeline::InternedString> peers;   // by service
+  } attr_{};
 
   std::vector<TraceTrack> traces_;  // by request index
   std::unordered_map<pipeline::TraceId, uint64_t, pipeline::TraceIdHash> trace_index_;
+
+  // Ground truth for sampling quality: every generated server span's
+  // duration and status per service, and the (service, operation) pairs seen
+  // and stored.
+  struct ServiceTruth {
+    reports::LogLinearHistogram duration_ms;
+    uint64_t spans = 0, errors = 0;
+    reports::LogLinearHistogram stored_duration_ms;  // weighted by adjusted count
+    double stored_weight = 0, stored_error_weight = 0;
+  };
+  std::vector<ServiceTruth> truth_;
+  std::set<std::pair<uint32_t, uint32_t>> operations_seen_;
+  std::set<std::pair<uint32_t, uint32_t>> operations_stored_;
 
   reports::LogLinearHistogram request_latency_ms_;
   reports::LogLinearHistogram delivery_latency_ms_;

@@ -1,0 +1,406 @@
+// Collector tiers, their exporters and the storage writers.
+#include <algorithm>
+#include <cmath>
+
+#include "runtime.h"
+#include "simulation.h"
+#include "tracesim/pipeline/consistent_probability_sampler.h"
+
+namespace tracesim::sim {
+namespace sg4 = simgrid::s4u;
+using pipeline::DropCause;
+using pipeline::SpanData;
+
+namespace {
+
+pipeline::RetryOptions ToRetryOptions(const scenario::RetrySpec& r) {
+  pipeline::RetryOptions o;
+  o.enabled = r.enabled;
+  o.initial_interval = r.initial_interval;
+  o.randomization_factor = r.randomization_factor;
+  o.multiplier = r.multiplier;
+  o.max_interval = r.max_interval;
+  o.max_elapsed_time = r.max_elapsed_time;
+  return o;
+}
+
+uint64_t WireBytes(const std::vector<SpanData>& spans) {
+  uint64_t b = 0;
+  for (const auto& s : spans) b += pipeline::EstimateWireBytes(s);
+  return b;
+}
+
+}  // namespace
+
+Status Simulation::StartCollectorActors(int id) {
+  CollectorRuntime& c = *collectors_[id];
+  const TierRuntime& tier = *tiers_[c.tier];
+  pipeline::CollectorPipelineEnv env;
+  env.observer = &ledger_;
+  env.interner = &interner_;
+  env.total_memory_bytes = tier.spec->memory_mib << 20;
+  env.memory_usage = [this, id] {
+    const CollectorRuntime& col = *collectors_[id];
+    return static_cast<uint64_t>(col.pipeline ? col.pipeline->held_bytes() : 0) + col.queued_bytes;
+  };
+  auto pipe = pipeline::CollectorPipeline::Create(tier.spec->processors, env, Now());
+  if (!pipe.ok()) {
+    return Status::InvalidArgument("collectors." + tier.spec->name +
+                                   ".processors: " + pipe.status().message());
+  }
+  c.pipeline = std::make_unique<pipeline::CollectorPipeline>(std::move(pipe).value());
+  c.destinations.clear();  // the actors of a previous life are dead
+  c.queued_bytes = 0;
+  c.timer_wake = sg4::Semaphore::create(0);
+  sg4::Actor::create("collector-receiver", c.host, [this, id] { CollectorReceiver(id); })->daemonize();
+  sg4::Actor::create("collector-timer", c.host, [this, id] { CollectorTimer(id); })->daemonize();
+  if (tier.next >= 0 && tier.spec->exporter.type == scenario::ExporterType::kLoadBalancing) {
+    RebuildBalancerView(c);
+    sg4::Actor::create("lb-resolver", c.host, [this, id] { Resolver(id); })->daemonize();
+  }
+  return Status::Ok();
+}
+
+// ---------------------------------------------------------------- receive and process
+
+void Simulation::CollectorReceiver(int id) {
+  CollectorRuntime& c = *collectors_[id];
+  TierRuntime& tier = *tiers_[c.tier];
+  const auto& costs = scenario_.tracing.costs;
+  const double per_span =
+      costs.collector_receive_per_span_ns + (tier.has_batch ? costs.collector_batch_per_span_ns : 0);
+  while (true) {
+    std::unique_ptr<HeldSpans> message(c.mailbox->get<HeldSpans>());
+    const double flops = CostFlops(per_span * message->size());
+    Execute(c.host, flops);
+    cpu_.collector_cpu_s += flops / c.host->get_speed();
+    tier.cpu_s += flops / c.host->get_speed();
+    for (const SpanData& span : message->spans()) {
+      if (adaptive_ && tier.index == 0 && span.IsRoot()) {
+        // Jaeger's adaptive sampling counts the root spans the collectors receive, by their
+        // sampler.type / sampler.param tags.
+        const pipeline::Attribute* type = nullptr;
+        const pipeline::Attribute* param = nullptr;
+        for (const auto& a : span.attributes) {
+          if (a.key == attr_.sampler_type) type = &a;
+          if (a.key == attr_.sampler_param) param = &a;
+        }
+        if (type != nullptr && param != nullptr) {
+          const auto& name = interner_.Name(std::get<pipeline::InternedString>(type->value).id);
+          adaptive_->RecordRootSpan(span.service, span.operation,
+                                    name == "lowerbound" ? pipeline::JaegerSamplerType::kLowerBound
+                                                         : pipeline::JaegerSamplerType::kProbabilistic,
+                                    std::get<double>(param->value));
+        }
+      }
+      if (tier.tail) {
+        if (TraceTrack* t = FindTrace(span.trace_id)) {
+          if (t->tail_collector < 0) {
+            t->tail_collector = c.id;
+          } else if (t->tail_collector != c.id) {
+            t->split = true;
+          }
+        }
+      }
+    }
+    CollectorIngest(c, message->Release());
+  }
+}
+
+void Simulation::CollectorIngest(CollectorRuntime& c, std::vector<SpanData> spans) {
+  pipeline::SpanBatch batch = std::move(spans);
+  std::vector<pipeline::SpanBatch> out;
+  const TimePoint before = c.pipeline->NextDeadline();
+  if (!c.pipeline->Consume(batch, Now(), out).ok()) {
+    // memory_limiter refused: the receiver answers with a retryable error;
+    // upstream retries of refused data are not modelled, so it is lost here.
+    tiers_[c.tier]->refused += batch.size();
+    ledger_.DropSpans(DropCause::kMemoryLimiterRefused, batch);
+  }
+  if (c.pipeline->NextDeadline() < before && c.timer_wake->get_capacity() == 0) c.timer_wake->release();
+  Route(c, std::move(out));
+}
+
+void Simulation::CollectorTimer(int id) {
+  CollectorRuntime& c = *collectors_[id];
+  while (true) {
+    const TimePoint deadline = c.pipeline->NextDeadline();
+    if (deadline == kTimeInfinite) {
+      c.timer_wake->acquire();
+    } else {
+      const double wait = ToSeconds(deadline) - sg4::Engine::get_clock();
+      if (wait > 0) c.timer_wake->acquire_timeout(wait);
+    }
+    const TimePoint now = Now();
+    if (now < c.pipeline->NextDeadline()) continue;  // woken early: a new, earlier deadline
+    std::vector<pipeline::SpanBatch> out;
+    c.pipeline->OnTimer(now, out);
+    Route(c, std::move(out));
+    if (c.pipeline->NextDeadline() <= now) sg4::this_actor::sleep_for(1e-6);  // never spin at one instant
+  }
+}
+
+// ---------------------------------------------------------------- export
+
+void Simulation::Route(CollectorRuntime& c, std::vector<pipeline::SpanBatch> batches) {
+  const TierRuntime& tier = *tiers_[c.tier];
+  const auto& exporter = tier.spec->exporter;
+  for (auto& batch : batches) {
+    if (batch.empty()) continue;
+    // std::map: deterministic destination order.
+    std::map<int, std::vector<SpanData>> per_destination;
+    if (tier.next < 0) {
+      for (auto& span : batch) {
+        per_destination[-1 - static_cast<int>(partitioner_->Assign(span.trace_id))].push_back(
+            std::move(span));
+      }
+    } else if (exporter.type == scenario::ExporterType::kOtlp) {
+      const auto& peers = tiers_[tier.next]->members;
+      if (peers.empty()) {
+        ledger_.DropSpans(DropCause::kExportFailed, batch);
+        continue;
+      }
+      per_destination[peers[static_cast<size_t>(c.index_in_tier) % peers.size()]] = std::move(batch);
+    } else {
+      if (!c.ring) {  // the balancer resolved no backend
+        ledger_.DropSpans(DropCause::kExportFailed, batch);
+        continue;
+      }
+      for (auto& span : batch) {
+        size_t idx;
+        if (exporter.routing_key == scenario::RoutingKey::kService) {
+          const std::string& name = interner_.Name(span.service);
+          idx = c.ring->EndpointIndexForKey(
+              std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(name.data()), name.size()));
+        } else {
+          idx = c.ring->EndpointIndexFor(span.trace_id);
+        }
+        per_destination[c.view[idx]].push_back(std::move(span));
+      }
+    }
+    for (auto& [key, spans] : per_destination) {
+      if (!exporter.sending_queue.enabled) {
+        // No queue: the export happens in the caller, which blocks (back-pressure).
+        SendWithRetry(c, key, std::make_unique<HeldSpans>(&ledger_, std::move(spans)));
+        continue;
+      }
+      Destination& d = DestinationFor(c, key);
+      const uint64_t bytes = WireBytes(spans);
+      pipeline::ExportRequest req;
+      req.spans = std::move(spans);
+      req.enqueued_at = Now();
+      if (d.queue->Offer(std::move(req), Now()).ok()) {  // a full queue reports enqueue_failed itself
+        c.queued_bytes += bytes;
+        d.queued->release();
+      }
+    }
+  }
+}
+
+Simulation::Destination& Simulation::DestinationFor(CollectorRuntime& c, int key) {
+  auto it = c.destinations.find(key);
+  if (it != c.destinations.end()) return it->second;
+  const auto& spec = tiers_[c.tier]->spec->exporter.sending_queue;
+  Destination& d = c.destinations[key];
+  d.key = key;
+  pipeline::SendingQueueOptions q;
+  q.enabled = spec.enabled;
+  q.num_consumers = spec.num_consumers;
+  q.queue_size = spec.queue_size;
+  d.queue = std::make_unique<pipeline::ExportQueue>(q, &ledger_);
+  d.queued = sg4::Semaphore::create(0);
+  const int id = c.id;
+  for (int k = 0; k < spec.num_consumers; ++k) {
+    sg4::Actor::create("collector-consumer", c.host, [this, id, key] {
+      CollectorConsumer(id, key);
+    })->daemonize();
+  }
+  return d;
+}
+
+void Simulation::CollectorConsumer(int id, int key) {
+  CollectorRuntime& c = *collectors_[id];
+  Destination& d = c.destinations.at(key);
+  sg4::SemaphorePtr queued = d.queued;
+  pipeline::ExportQueue* queue = d.queue.get();
+  while (true) {
+    queued->acquire();
+    auto req = queue->Take();
+    if (!req) continue;  // drained by a crash
+    c.queued_bytes -= std::min<uint64_t>(c.queued_bytes, WireBytes(req->spans));
+    SendWithRetry(c, key, std::make_unique<HeldSpans>(&ledger_, std::move(req->spans)));
+  }
+}
+
+void Simulation::SendWithRetry(CollectorRuntime& c, int key, std::unique_ptr<HeldSpans> request) {
+  TierRuntime& tier = *tiers_[c.tier];
+  const double flops = CostFlops(scenario_.tracing.costs.collector_export_per_span_ns * request->size());
+  Execute(c.host, flops);
+  cpu_.collector_cpu_s += flops / c.host->get_speed();
+  tier.cpu_s += flops / c.host->get_speed();
+  const auto retry = ToRetryOptions(tier.spec->exporter.retry_on_failure);
+  pipeline::ExponentialBackOff backoff(retry, &c.rng);
+  backoff.Reset(Now());
+  const double timeout = ToSeconds(tier.spec->exporter.timeout);
+  while (true) {
+    if (TrySend(c.host, key, request, timeout)) return;
+    if (!retry.enabled) {
+      request->Drop(DropCause::kExportFailed);
+      return;
+    }
+    const auto delay = backoff.NextBackOff(Now());
+    if (!delay) {
+      request->Drop(DropCause::kRetryExhausted);
+      return;
+    }
+    sg4::this_actor::sleep_for(ToSeconds(*delay));
+  }
+}
+
+bool Simulation::TrySend(sg4::Host* from, int key, std::unique_ptr<HeldSpans>& payload, double timeout_s) {
+  sg4::Host* to = key >= 0 ? collectors_[key]->host : storage_[-1 - key]->host;
+  sg4::Mailbox* mailbox = key >= 0 ? collectors_[key]->mailbox : storage_[-1 - key]->mailbox;
+  if (!from->is_on() || !to->is_on()) return false;  // connection refused
+  try {
+    mailbox->put(payload.get(), kEnvelopeBytes + payload->bytes(), timeout_s);
+    payload.release();  // the receiver owns it now
+    return true;
+  } catch (const simgrid::Exception&) {
+    return false;
+  }
+}
+
+// ---------------------------------------------------------------- loadbalancing
+
+void Simulation::RebuildBalancerView(CollectorRuntime& c) {
+  const auto& members = tiers_[tiers_[c.tier]->next]->members;
+  std::vector<int> sorted = members;
+  std::sort(sorted.begin(), sorted.end());
+  std::vector<int> current = c.view;
+  std::sort(current.begin(), current.end());
+  if (c.ring && sorted == current) return;
+  if (members.empty()) {
+    c.ring.reset();
+    c.view.clear();
+    return;
+  }
+  std::vector<std::string> endpoints;
+  for (int id : members) endpoints.push_back(collectors_[id]->host->get_name() + ":4317");
+  auto ring = pipeline::HashRing::Create(endpoints);
+  if (!ring.ok()) return;  // names are unique by construction
+  c.ring = std::make_unique<pipeline::HashRing>(std::move(ring).value());
+  c.view.clear();
+  for (const auto& endpoint : c.ring->endpoints()) {
+    for (int id : members) {
+      if (collectors_[id]->host->get_name() + ":4317" == endpoint) c.view.push_back(id);
+    }
+  }
+}
+
+void Simulation::Resolver(int id) {
+  CollectorRuntime& c = *collectors_[id];
+  const double interval = ToSeconds(tiers_[c.tier]->spec->exporter.resolver_interval);
+  // Each balancer resolves at its own phase, so their views change at different times.
+  sg4::this_actor::sleep_for(std::fmod(0.37 * (id + 1), 1.0) * interval);
+  while (true) {
+    RebuildBalancerView(c);
+    sg4::this_actor::sleep_for(interval);
+  }
+}
+
+void Simulation::ScaleOut(int t) {
+  TierRuntime& tier = *tiers_[t];
+  if (tier.spares.empty()) return;  // the loader sized the spares from the scale_out events
+  const int id = tier.spares.front();
+  tier.spares.erase(tier.spares.begin());
+  CollectorRuntime& c = *collectors_[id];
+  c.host->turn_on();
+  timeline_.push_back({"scale_out", c.host->get_name(), sg4::Engine::get_clock(), sg4::Engine::get_clock()});
+  if (tracing_) StartCollectorActors(id);
+  tier.members.push_back(id);
+  std::sort(tier.members.begin(), tier.members.end());
+}
+
+void Simulation::ScaleIn(int id) {
+  CollectorRuntime& c = *collectors_[id];
+  TierRuntime& tier = *tiers_[c.tier];
+  auto it = std::find(tier.members.begin(), tier.members.end(), id);
+  if (it == tier.members.end()) return;
+  tier.members.erase(it);
+  const double start = sg4::Engine::get_clock();
+  timeline_.push_back({"scale_in", c.host->get_name(), start, -1});
+  // Upstream balancers stop routing to it after their next resolver refresh;
+  // the host is stopped after two refresh intervals of grace. What it still
+  // holds then is lost (crash_lost).
+  double grace = 5.0;
+  for (const auto& up : tiers_) {
+    if (up->next == c.tier) grace = std::max(grace, 2 * ToSeconds(up->spec->exporter.resolver_interval));
+  }
+  sg4::Actor::create("scale-in", platform_.driver, [this, id, grace] {
+    sg4::this_actor::sleep_for(grace);
+    sg4::Host* host = collectors_[id]->host;
+    const size_t events = timeline_.size();
+    Crash(host);
+    if (timeline_.size() > events) timeline_.pop_back();  // not a crash: the scale_in entry ends here
+    for (auto& e : timeline_) {
+      if (e.type == "scale_in" && e.target == host->get_name() && e.end_s < 0)
+        e.end_s = sg4::Engine::get_clock();
+    }
+  })->daemonize();
+}
+
+// ---------------------------------------------------------------- storage
+
+void Simulation::StorageWriter(int i) {
+  StorageRuntime& st = *storage_[i];
+  const double per_span = scenario_.tracing.costs.store_insert_per_span_ns;
+  while (true) {
+    std::unique_ptr<HeldSpans> message(st.mailbox->get<HeldSpans>());
+    const double flops = CostFlops(per_span * message->size());
+    Execute(st.host, flops);
+    cpu_.storage_cpu_s += flops / st.host->get_speed();
+    const TimePoint now = Now();
+    std::vector<SpanData> spans = message->Release();
+    for (const auto& span : spans) {
+      delivery_latency_ms_.Record(static_cast<double>((now - span.end).count()) * 1e-6);
+      const bool error = span.status == pipeline::SpanStatus::kError;
+      auto& per = st.per_trace[span.trace_id];
+      ++per.spans;
+      if (error) ++per.errors;
+      if (TraceTrack* t = FindTrace(span.trace_id)) {
+        ++t->stored;
+        if (error) ++t->stored_errors;
+      }
+      operations_stored_.insert({span.service, span.operation});
+      if (span.kind == pipeline::SpanKind::kServer) {
+        // RED estimate: weight each stored server span by its adjusted count.
+        const size_t svc = span.service;  // service ids are service indexes (see Start)
+        if (svc < services_.size()) {
+          const auto adjusted = pipeline::AdjustedCount(span);
+          const double w = adjusted ? *adjusted : services_[svc]->weight;
+          auto& truth = truth_[svc];
+          truth.stored_weight += w;
+          if (error) truth.stored_error_weight += w;
+          truth.stored_duration_ms.Record(ToSeconds(span.duration()) * 1e3,
+                                          static_cast<uint64_t>(std::max(1.0, std::llround(w) * 1.0)));
+        }
+      }
+    }
+    ledger_.StoredArrival(spans.size());
+    st.store->AppendBatch(std::move(spans), now);
+    st.store->MaybeCutBlock(now);
+  }
+}
+
+// ---------------------------------------------------------------- adaptive sampling
+
+void Simulation::AdaptiveSampling() {
+  while (true) {
+    sg4::this_actor::sleep_until(
+        std::max(ToSeconds(adaptive_->next_calculation()), sg4::Engine::get_clock()));
+    adaptive_->Recalculate(Now());
+    if (adaptive_->next_calculation() <= Now()) sg4::this_actor::sleep_for(1.0);
+  }
+}
+
+}  // namespace tracesim::sim

@@ -1,0 +1,259 @@
+// Faults, measurement and the final results of a Simulation.
+#include <algorithm>
+#include <cmath>
+
+#include "runtime.h"
+#include "simulation.h"
+#include "tracesim/reports/latency_summary.h"
+
+namespace tracesim::sim {
+namespace sg4 = simgrid::s4u;
+using pipeline::DropCause;
+
+Simulation::TraceTrack* Simulation::FindTrace(const pipeline::TraceId& id) {
+  auto it = trace_index_.find(id);
+  return it == trace_index_.end() ? nullptr : &traces_[it->second];
+}
+
+void Simulation::OnSpanDropped(DropCause cause, const pipeline::SpanData& span) {
+  TraceTrack* t = FindTrace(span.trace_id);
+  if (t == nullptr) return;
+  t->drop_causes |= 1u << static_cast<unsigned>(cause);
+  if (cause == DropCause::kTailSampledOut) ++t->tail_sampled_out;
+}
+
+// ---------------------------------------------------------------- faults
+
+void Simulation::FaultInjector() {
+  struct Event {
+    double t;
+    int kind;  // 0 crash, 1 restart, 2 scale out, 3 scale in
+    sg4::Host* host;
+    int tier;
+  };
+  std::vector<Event> events;
+  for (const auto& f : scenario_.failures) {
+    switch (f.type) {
+      case scenario::FailureType::kHostCrash: {
+        sg4::Host* host = platform_.Find(f.target);
+        if (host == nullptr) break;  // the loader rejects unknown targets
+        events.push_back({f.at_s, 0, host, -1});
+        if (f.restart_after_s > 0) events.push_back({f.at_s + f.restart_after_s, 1, host, -1});
+        break;
+      }
+      case scenario::FailureType::kScaleOut:
+        for (const auto& tier : tiers_) {
+          if (tier->spec->name == f.target) events.push_back({f.at_s, 2, nullptr, tier->index});
+        }
+        break;
+      case scenario::FailureType::kScaleIn:
+        if (sg4::Host* host = platform_.Find(f.target)) events.push_back({f.at_s, 3, host, -1});
+        break;
+    }
+  }
+  std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) { return a.t < b.t; });
+  for (const auto& e : events) {
+    sg4::this_actor::sleep_until(e.t);
+    switch (e.kind) {
+      case 0:
+        Crash(e.host);
+        break;
+      case 1:
+        Restart(e.host);
+        break;
+      case 2:
+        ScaleOut(e.tier);
+        break;
+      case 3:
+        for (const auto& c : collectors_) {
+          if (c->host == e.host) ScaleIn(c->id);
+        }
+        break;
+    }
+  }
+}
+
+// ---------------------------------------------------------------- measurement
+
+uint64_t Simulation::MeasureInFlight() const {
+  int64_t n = ledger_.held();
+  for (const auto& s : services_) {
+    if (s->bsp) n += static_cast<int64_t>(s->bsp->queue_size());
+  }
+  for (const auto& c : collectors_) {
+    if (c->pipeline) n += static_cast<int64_t>(c->pipeline->held_spans());
+    for (const auto& [key, d] : c->destinations) n += static_cast<int64_t>(d.queue->span_count());
+  }
+  return static_cast<uint64_t>(std::max<int64_t>(n, 0));
+}
+
+reports::TimeSample Simulation::Sample() {
+  reports::TimeSample t;
+  t.t_s = sg4::Engine::get_clock();
+  t.spans_generated = ledger_.generated();
+  t.spans_stored = ledger_.stored_arrivals();
+  t.spans_dropped = ledger_.dropped_total();
+  t.in_flight = MeasureInFlight();
+  for (const auto& s : services_) {
+    if (s->bsp) t.sdk_queue_spans += s->bsp->queue_size();
+  }
+  for (auto& tier : tiers_) {
+    uint64_t spans = 0, bytes = 0;
+    for (int id : tier->members) {
+      const auto& c = *collectors_[id];
+      if (!c.pipeline) continue;
+      spans += c.pipeline->held_spans();
+      bytes += c.pipeline->held_bytes() + c.queued_bytes;
+      for (const auto& [key, d] : c.destinations) spans += d.queue->span_count();
+    }
+    tier->peak_spans = std::max(tier->peak_spans, spans);
+    tier->peak_bytes = std::max(tier->peak_bytes, bytes);
+    t.collector_buffered_spans += spans;
+  }
+  t.requests_completed = requests_.completed;
+  return t;
+}
+
+void Simulation::TimeSeriesSampler() {
+  const double period = scenario_.measurement.sample_period_s;
+  for (double t = period; t <= end_time_s_ + 1e-9; t += period) {
+    sg4::this_actor::sleep_until(t);
+    timeseries_.push_back(Sample());
+  }
+}
+
+void Simulation::Timekeeper() {
+  sg4::this_actor::sleep_until(end_time_s_);
+  Finalize();
+  ledger_.Freeze();
+  sg4::Actor::kill_all();
+}
+
+void Simulation::Finalize() {
+  reports::Results& r = results_;
+  r.scenario_name = scenario_.name;
+  r.scenario_source = scenario_.source;
+  r.seed = scenario_.seed;
+  r.tracing_enabled = tracing_;
+  r.sampler =
+      tracing_ && !services_.empty() ? services_[0]->sampler->Description() : "none (tracing disabled)";
+  r.simulated_seconds = sg4::Engine::get_clock();
+
+  auto& sp = r.spans;
+  sp.generated = ledger_.generated();
+  sp.sampled_out = ledger_.sampled_out();
+  for (const auto& st : storage_) {
+    if (st->store) sp.stored += st->store->span_count();
+  }
+  sp.in_flight = MeasureInFlight();
+  for (size_t c = 0; c < Ledger::kCauses; ++c) {
+    const auto cause = static_cast<DropCause>(c);
+    sp.dropped[std::string(pipeline::DropCauseName(cause))] = ledger_.dropped(cause);
+  }
+  sp.imbalance = static_cast<int64_t>(sp.generated) -
+                 static_cast<int64_t>(sp.sampled_out + sp.stored + sp.in_flight + ledger_.dropped_total());
+
+  for (const auto& t : traces_) {
+    if (!t.traced) continue;
+    ++r.traces.generated;
+    if (t.sampled_generated == 0) continue;
+    ++r.traces.sampled;
+    const bool kept = t.stored > 0;
+    if (kept) ++r.traces.kept;
+    if (kept && t.finished && t.stored == t.sampled_generated) {
+      ++r.traces.complete;
+      continue;
+    }
+    // Dropped entirely, on purpose, by a collector-side sampler.
+    const bool sampled_out = !kept && t.tail_sampled_out == t.sampled_generated;
+    if (!sampled_out) ++r.traces.incomplete;
+    if (!kept) continue;
+    ++r.traces.broken;
+    uint32_t explained = t.tail_sampled_out;
+    for (size_t c = 0; c < Ledger::kCauses; ++c) {
+      if (t.drop_causes & (1u << c))
+        ++r.traces.broken_by_cause[std::string(pipeline::DropCauseName(static_cast<DropCause>(c)))];
+    }
+    if (t.split) ++r.traces.broken_by_cause["rerouted_split_trace"];
+    if (t.drop_causes == 0 && !t.split && explained == 0) ++r.traces.broken_by_cause["in_flight"];
+  }
+  r.requests = requests_;
+  r.request_latency = reports::SummarizeLatency(request_latency_ms_);
+  r.span_delivery_latency = reports::SummarizeLatency(delivery_latency_ms_);
+  r.cpu = cpu_;
+  for (const auto& tier : tiers_) {
+    reports::CollectorTierStats s;
+    s.name = tier->spec->name;
+    s.hosts = static_cast<int>(tier->members.size());
+    s.cpu_s = tier->cpu_s;
+    s.peak_held_spans = tier->peak_spans;
+    s.peak_held_bytes = tier->peak_bytes;
+    s.refused_spans = tier->refused;
+    r.collectors.push_back(s);
+  }
+  if (tracing_) FinalizeQuality(r);
+  r.timeline = timeline_;
+  r.timeseries = timeseries_;
+}
+
+namespace {
+double RelError(double est, double truth) {
+  if (truth == 0) return est == 0 ? 0 : 1;
+  return std::abs(est - truth) / truth;
+}
+}  // namespace
+
+void Simulation::FinalizeQuality(reports::Results& r) {
+  auto& q = r.sampling;
+  const double slow_ms = scenario_.measurement.slow_threshold.count() > 0
+                             ? ToSeconds(scenario_.measurement.slow_threshold) * 1e3
+                             : request_latency_ms_.Quantile(0.99);
+  q.slow_threshold_ms = slow_ms;
+  for (const auto& t : traces_) {
+    if (!t.traced) continue;
+    if (t.has_error) {
+      ++q.error_traces;
+      if (t.stored_errors > 0) ++q.error_traces_kept;
+    }
+    if (t.latency_ms > slow_ms) {
+      ++q.slow_traces;
+      if (t.stored > 0) ++q.slow_traces_kept;
+    }
+  }
+  q.error_traces_kept_fraction =
+      q.error_traces ? static_cast<double>(q.error_traces_kept) / q.error_traces : 0;
+  q.slow_traces_kept_fraction = q.slow_traces ? static_cast<double>(q.slow_traces_kept) / q.slow_traces : 0;
+  q.operations = operations_seen_.size();
+  q.operations_covered = operations_stored_.size();
+  std::set<uint32_t> services_seen, services_stored;
+  for (const auto& [svc, op] : operations_seen_) services_seen.insert(svc);
+  for (const auto& [svc, op] : operations_stored_) services_stored.insert(svc);
+  q.services = services_seen.size();
+  q.services_covered = services_stored.size();
+  for (const auto& st : storage_) {
+    if (st->store) q.bytes_stored += st->store->encoded_bytes();
+  }
+  q.bytes_per_kept_trace = r.traces.kept ? static_cast<double>(q.bytes_stored) / r.traces.kept : 0;
+
+  const double seconds = scenario_.duration_s;
+  for (size_t i = 0; i < services_.size(); ++i) {
+    const auto& truth = truth_[i];
+    reports::ServiceRed red;
+    red.service = services_[i]->spec->name;
+    red.true_rate_per_s = truth.spans / seconds;
+    red.est_rate_per_s = truth.stored_weight / seconds;
+    red.true_error_rate = truth.spans ? static_cast<double>(truth.errors) / truth.spans : 0;
+    red.est_error_rate = truth.stored_weight > 0 ? truth.stored_error_weight / truth.stored_weight : 0;
+    red.true_p50_ms = truth.duration_ms.Quantile(0.5);
+    red.true_p99_ms = truth.duration_ms.Quantile(0.99);
+    red.est_p50_ms = truth.stored_duration_ms.Quantile(0.5);
+    red.est_p99_ms = truth.stored_duration_ms.Quantile(0.99);
+    red.rate_rel_error = RelError(red.est_rate_per_s, red.true_rate_per_s);
+    red.error_rate_abs_error = std::abs(red.est_error_rate - red.true_error_rate);
+    red.p50_rel_error = truth.stored_weight > 0 ? RelError(red.est_p50_ms, red.true_p50_ms) : 1;
+    red.p99_rel_error = truth.stored_weight > 0 ? RelError(red.est_p99_ms, red.true_p99_ms) : 1;
+    q.red.push_back(red);
+  }
+}
+
+}  // namespace tracesim::sim

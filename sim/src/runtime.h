@@ -1,0 +1,91 @@
+// Per-host runtime state of a Simulation (private to sim/src).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include "simulation.h"
+
+namespace tracesim::sim {
+
+inline TimePoint Now() { return FromNanos(std::llround(simgrid::s4u::Engine::get_clock() * 1e9)); }
+
+// Bytes of an OTLP export request around its spans (headers, resource,
+// scope): a fixed envelope per message.
+inline constexpr uint64_t kEnvelopeBytes = 256;
+
+struct Simulation::ServiceRuntime {
+  int index = 0;
+  const scenario::ServiceSpec* spec = nullptr;
+  const scenario::SamplerSpec* sampler_spec = nullptr;
+  simgrid::s4u::Host* host = nullptr;
+  uint64_t epoch = 0;  // incremented by every crash: spans of an older epoch died with the process
+  pipeline::ServiceId id = 0;
+  pipeline::OperationId server_op = 0;
+  std::vector<pipeline::OperationId> client_ops;  // by callee service index
+  std::unique_ptr<pipeline::Sampler> sampler;
+  pipeline::JaegerPerOperationSampler* adaptive = nullptr;  // == sampler for jaeger_adaptive
+  // Adjusted count of a sampled span when its tracestate carries none: 1/p
+  // for ratio samplers, 1 otherwise (unknown).
+  double weight = 1.0;
+  std::unique_ptr<pipeline::IdGenerator> ids;
+  std::unique_ptr<pipeline::BatchSpanProcessor> bsp;
+  std::unique_ptr<pipeline::Tracer> tracer;
+  simgrid::s4u::SemaphorePtr wake;  // released when the BatchSpanProcessor asks for an export
+};
+
+// One exporter destination of a collector: a peer collector or a storage
+// node, with its own sending_queue (as the loadbalancing exporter keeps one
+// sub-exporter per backend).
+struct Simulation::Destination {
+  int key = 0;  // >= 0: a collector id; < 0: storage node -1 - key
+  std::unique_ptr<pipeline::ExportQueue> queue;
+  simgrid::s4u::SemaphorePtr queued;  // counts queued requests
+};
+
+struct Simulation::CollectorRuntime {
+  int id = 0;    // index into collectors_
+  int tier = 0;  // index into tiers_
+  int index_in_tier = 0;
+  simgrid::s4u::Host* host = nullptr;
+  simgrid::s4u::Mailbox* mailbox = nullptr;
+  pipeline::Rng rng{0};  // retry jitter
+  std::unique_ptr<pipeline::CollectorPipeline> pipeline;
+  std::map<int, Destination> destinations;
+  uint64_t queued_bytes = 0;  // wire bytes in the destinations' queues
+  simgrid::s4u::SemaphorePtr timer_wake;
+  // loadbalancing: this balancer's view of the next tier (collector ids, in
+  // ring endpoint order) and its ring.
+  std::vector<int> view;
+  std::unique_ptr<pipeline::HashRing> ring;
+};
+
+struct Simulation::TierRuntime {
+  int index = 0;
+  const scenario::CollectorTierSpec* spec = nullptr;
+  std::vector<int> members;  // collector ids in the tier now (sorted)
+  std::vector<int> spares;   // collector ids of hosts for scale_out, not yet used
+  int next = -1;             // tier index the exporter sends to; -1: storage
+  bool tail = false;         // has a tail_sampling processor
+  bool has_batch = false;
+  double cpu_s = 0;
+  uint64_t peak_spans = 0;
+  uint64_t peak_bytes = 0;
+  uint64_t refused = 0;
+};
+
+struct Simulation::StorageRuntime {
+  int index = 0;
+  simgrid::s4u::Host* host = nullptr;
+  simgrid::s4u::Mailbox* mailbox = nullptr;
+  std::unique_ptr<pipeline::SpanStore> store;
+  struct PerTrace {
+    uint32_t spans = 0;
+    uint32_t errors = 0;
+  };
+  std::unordered_map<pipeline::TraceId, PerTrace, pipeline::TraceIdHash> per_trace;
+};
+
+}  // namespace tracesim::sim
