@@ -69,6 +69,9 @@ std::string_view BrokenCauseMeaning(std::string_view cause) {
     return "its spans reached more than one tail-sampling collector (e.g. after a ring membership change)";
   }
   if (cause == internal::kBrokenInFlight) return "spans still on the way when the run ended";
+  if (cause == internal::kBrokenUnsampledSpan) {
+    return "a parent or child span was never sampled: inconsistent sampling decisions within the trace";
+  }
   return CauseMeaning(cause);
 }
 

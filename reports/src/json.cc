@@ -60,6 +60,7 @@ Json BrokenByCauseToJson(const std::map<std::string, uint64_t>& broken) {
   }
   put(internal::kBrokenReroutedSplitTrace);
   put(internal::kBrokenInFlight);
+  put(internal::kBrokenUnsampledSpan);
   for (const auto& [cause, traces] : broken) {
     if (!j.contains(cause)) j[cause] = traces;
   }
@@ -126,7 +127,7 @@ Json TimeSeriesToJson(const std::vector<TimeSample>& samples) {
   if (samples.size() >= 2) j["period_s"] = Number(samples[1].t_s - samples[0].t_s);
   Json t = Json::array(), generated = Json::array(), stored = Json::array(), dropped = Json::array(),
        in_flight = Json::array(), sdk_queue = Json::array(), collector = Json::array(),
-       requests = Json::array();
+       requests = Json::array(), traces_sampled = Json::array();
   for (const TimeSample& s : samples) {
     t.push_back(Number(s.t_s));
     generated.push_back(s.spans_generated);
@@ -136,6 +137,7 @@ Json TimeSeriesToJson(const std::vector<TimeSample>& samples) {
     sdk_queue.push_back(s.sdk_queue_spans);
     collector.push_back(s.collector_buffered_spans);
     requests.push_back(s.requests_completed);
+    traces_sampled.push_back(s.traces_sampled);
   }
   j["t_s"] = std::move(t);
   j["spans_generated"] = std::move(generated);
@@ -145,6 +147,7 @@ Json TimeSeriesToJson(const std::vector<TimeSample>& samples) {
   j["sdk_queue_spans"] = std::move(sdk_queue);
   j["collector_buffered_spans"] = std::move(collector);
   j["requests_completed"] = std::move(requests);
+  j["traces_sampled"] = std::move(traces_sampled);
   return j;
 }
 
@@ -577,6 +580,7 @@ Status Parser::ParseTimeSeries(const Json& root, std::vector<TimeSample>* out) c
       {"sdk_queue_spans", &TimeSample::sdk_queue_spans},
       {"collector_buffered_spans", &TimeSample::collector_buffered_spans},
       {"requests_completed", &TimeSample::requests_completed},
+      {"traces_sampled", &TimeSample::traces_sampled},
   };
   for (const Column& c : kColumns) {
     const Json* col = nullptr;

@@ -3,11 +3,15 @@
 // pipeline::DropCauseName values.
 #pragma once
 
+#include "tracesim/reports/results.h"
+
 namespace tracesim::reports::internal {
 
 // The trace's spans reached more than one tail-sampling collector.
-inline constexpr const char* kBrokenReroutedSplitTrace = "rerouted_split_trace";
+using ::tracesim::reports::kBrokenReroutedSplitTrace;
 // Some of the trace's spans were still on the way when the run ended.
-inline constexpr const char* kBrokenInFlight = "in_flight";
+using ::tracesim::reports::kBrokenInFlight;
+// A parent or child span was never sampled (inconsistent decisions within the trace).
+using ::tracesim::reports::kBrokenUnsampledSpan;
 
 }  // namespace tracesim::reports::internal

@@ -4,6 +4,7 @@
 
 #include "runtime.h"
 #include "simulation.h"
+#include "tracesim/pipeline/trace_analysis.h"
 #include "tracesim/reports/latency_summary.h"
 
 namespace tracesim::sim {
@@ -111,6 +112,7 @@ reports::TimeSample Simulation::Sample() {
     t.collector_buffered_spans += spans;
   }
   t.requests_completed = requests_.completed;
+  t.traces_sampled = traces_sampled_;
   return t;
 }
 
@@ -160,7 +162,29 @@ void Simulation::Finalize() {
     ++r.traces.sampled;
     const bool kept = t.stored > 0;
     if (kept) ++r.traces.kept;
-    if (kept && t.finished && t.stored == t.sampled_generated) {
+    const bool all_stored = kept && t.finished && t.stored == t.sampled_generated;
+    // Structural check of a kept trace, as a trace UI would see it: one root,
+    // every parent present, and every successful client span with its server
+    // child.
+    bool whole = true;
+    if (all_stored) {
+      std::vector<pipeline::SpanData> spans;
+      for (const auto& st : storage_) {
+        if (!st->store) continue;
+        auto part = st->store->FindTrace(t.id);
+        spans.insert(spans.end(), std::make_move_iterator(part.begin()), std::make_move_iterator(part.end()));
+      }
+      auto assembled = pipeline::AssembleTrace(spans);
+      whole = assembled.ok() && pipeline::CheckCompleteness(*assembled).complete;
+      for (size_t i = 0; whole && i < assembled->spans.size(); ++i) {
+        const auto& span = assembled->spans[i];
+        if (span.kind == pipeline::SpanKind::kClient && span.status != pipeline::SpanStatus::kError &&
+            assembled->children[i].empty()) {
+          whole = false;
+        }
+      }
+    }
+    if (all_stored && whole) {
       ++r.traces.complete;
       continue;
     }
@@ -169,13 +193,17 @@ void Simulation::Finalize() {
     if (!sampled_out) ++r.traces.incomplete;
     if (!kept) continue;
     ++r.traces.broken;
-    uint32_t explained = t.tail_sampled_out;
+    auto& causes = r.traces.broken_by_cause;
     for (size_t c = 0; c < Ledger::kCauses; ++c) {
       if (t.drop_causes & (1u << c))
-        ++r.traces.broken_by_cause[std::string(pipeline::DropCauseName(static_cast<DropCause>(c)))];
+        ++causes[std::string(pipeline::DropCauseName(static_cast<DropCause>(c)))];
     }
-    if (t.split) ++r.traces.broken_by_cause["rerouted_split_trace"];
-    if (t.drop_causes == 0 && !t.split && explained == 0) ++r.traces.broken_by_cause["in_flight"];
+    if (t.split) ++causes[reports::kBrokenReroutedSplitTrace];
+    if (all_stored && !whole) {
+      ++causes[reports::kBrokenUnsampledSpan];
+    } else if (t.drop_causes == 0 && !t.split && t.tail_sampled_out == 0) {
+      ++causes[reports::kBrokenInFlight];
+    }
   }
   r.requests = requests_;
   r.request_latency = reports::SummarizeLatency(request_latency_ms_);

@@ -410,6 +410,8 @@ bool Simulation::HandleCall(RequestScope& rq, int service, const pipeline::SpanC
     if (parent == nullptr) {
       trace_index_[span.context().trace_id] = rq.index();
       traces_[rq.index()].traced = true;
+      traces_[rq.index()].id = span.context().trace_id;
+      if (span.IsSampled()) ++traces_sampled_;
     }
     SetRequestAttributes(span, service, spec.attributes_per_span);
     if (parent == nullptr && s.adaptive != nullptr && span.IsRecording()) {

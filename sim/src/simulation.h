@@ -90,6 +90,7 @@ class Simulation : public SpanDropSink {
     bool traced = false;             // a root span was started
     bool has_error = false;          // a generated span has status error
     double latency_ms = -1;          // request latency when it completed normally
+    pipeline::TraceId id;            // set with the root span
   };
 
   // Actors.
@@ -183,6 +184,7 @@ class Simulation : public SpanDropSink {
   reports::LogLinearHistogram request_latency_ms_;
   reports::LogLinearHistogram delivery_latency_ms_;
   reports::RequestCounts requests_;
+  uint64_t traces_sampled_ = 0;  // root spans sampled by the head sampler
   reports::CpuUsage cpu_;
   std::vector<reports::TimelineEvent> timeline_;
   std::vector<reports::TimeSample> timeseries_;

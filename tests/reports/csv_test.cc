@@ -22,7 +22,7 @@ std::vector<std::string> Lines(const std::string& text) {
 
 constexpr const char* kHeader =
     "t_s,spans_generated,spans_stored,spans_dropped,in_flight,sdk_queue_spans,collector_buffered_spans,"
-    "requests_completed";
+    "requests_completed,traces_sampled";
 
 TEST(TimeSeriesCsvTest, HeaderOnlyWhenEmpty) {
   EXPECT_EQ(ToTimeSeriesCsv(Results{}), std::string(kHeader) + "\n");
@@ -37,12 +37,13 @@ TEST(TimeSeriesCsvTest, OneRowPerSampleInColumnOrder) {
                    .in_flight = 4,
                    .sdk_queue_spans = 5,
                    .collector_buffered_spans = 6,
-                   .requests_completed = 7},
+                   .requests_completed = 7,
+                   .traces_sampled = 8},
                   {.t_s = 1.0, .spans_generated = 18446744073709551615u}};
   EXPECT_EQ(ToTimeSeriesCsv(r), std::string(kHeader) +
                                     "\n"
-                                    "0.5,1,2,3,4,5,6,7\n"
-                                    "1,18446744073709551615,0,0,0,0,0,0\n");
+                                    "0.5,1,2,3,4,5,6,7,8\n"
+                                    "1,18446744073709551615,0,0,0,0,0,0,0\n");
 }
 
 TEST(TimeSeriesCsvTest, TimesRoundTripAndNonFiniteIsEmpty) {
@@ -50,8 +51,8 @@ TEST(TimeSeriesCsvTest, TimesRoundTripAndNonFiniteIsEmpty) {
   r.timeseries = {{.t_s = 0.1 + 0.2}, {.t_s = std::numeric_limits<double>::quiet_NaN()}};
   const std::vector<std::string> lines = Lines(ToTimeSeriesCsv(r));
   ASSERT_EQ(lines.size(), 3u);
-  EXPECT_EQ(lines[1], "0.30000000000000004,0,0,0,0,0,0,0");
-  EXPECT_EQ(lines[2], ",0,0,0,0,0,0,0");
+  EXPECT_EQ(lines[1], "0.30000000000000004,0,0,0,0,0,0,0,0");
+  EXPECT_EQ(lines[2], ",0,0,0,0,0,0,0,0");
 }
 
 TEST(TimeSeriesCsvTest, SampleRun) {
@@ -63,7 +64,7 @@ TEST(TimeSeriesCsvTest, SampleRun) {
   EXPECT_EQ(lines[20], "20,80000," + std::to_string(s.spans_stored) + ",3100," + std::to_string(s.in_flight) +
                            "," + std::to_string(s.sdk_queue_spans) + "," +
                            std::to_string(s.collector_buffered_spans) + "," +
-                           std::to_string(s.requests_completed));
+                           std::to_string(s.requests_completed) + "," + std::to_string(s.traces_sampled));
 }
 
 }  // namespace

@@ -65,7 +65,8 @@ TEST(ResultsJsonTest, TopLevelLayoutAndKeyOrder) {
   EXPECT_THAT(Keys(j["timeline"][0]), ElementsAre("type", "target", "start_s", "end_s"));
   EXPECT_THAT(Keys(j["timeseries"]),
               ElementsAre("period_s", "t_s", "spans_generated", "spans_stored", "spans_dropped", "in_flight",
-                          "sdk_queue_spans", "collector_buffered_spans", "requests_completed"));
+                          "sdk_queue_spans", "collector_buffered_spans", "requests_completed",
+                          "traces_sampled"));
   EXPECT_THAT(Keys(j["run"]),
               ElementsAre("wall_seconds", "simulated_spans_per_wall_second", "tracesim_version"));
 }
@@ -162,6 +163,7 @@ TEST(ResultsJsonTest, BrokenByCauseListsDropCausesThenTraceCausesThenUnknownKeys
   }
   expected.emplace_back("rerouted_split_trace");
   expected.emplace_back("in_flight");
+  expected.emplace_back("unsampled_span");
   expected.emplace_back("a_future_cause");
   EXPECT_EQ(Keys(j["traces"]["broken_by_cause"]), expected);
   EXPECT_EQ(j["traces"]["broken_by_cause"]["rerouted_split_trace"], 9u);

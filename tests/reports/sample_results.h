@@ -45,6 +45,7 @@ inline Results SampleResults() {
     s.sdk_queue_spans = s.in_flight * 7 / 10;
     s.collector_buffered_spans = s.in_flight - s.sdk_queue_spans;
     s.requests_completed = requests;
+    s.traces_sampled = requests / 4;
     r.timeseries.push_back(s);
   }
   const TimeSample& last = r.timeseries.back();

@@ -29,7 +29,8 @@ TEST(WorkloadRateStepsTest, BadStepsAreErrorsWithTheirLocation) {
   auto sc = Load("  rate_steps:\n    - {at: 60s, rate: -4}\n");
   ASSERT_FALSE(sc.ok());
   EXPECT_NE(sc.status().message().find("spike.yaml:7:"), std::string::npos) << sc.status().message();
-  EXPECT_NE(sc.status().message().find("workload.rate_steps[0].rate"), std::string::npos) << sc.status().message();
+  EXPECT_NE(sc.status().message().find("workload.rate_steps[0].rate"), std::string::npos)
+      << sc.status().message();
 
   sc = Load("  rate_steps:\n    - {at: 60s, rate: 4}\n    - {at: 30s, rate: 8}\n");
   ASSERT_FALSE(sc.ok());
@@ -37,7 +38,8 @@ TEST(WorkloadRateStepsTest, BadStepsAreErrorsWithTheirLocation) {
 
   sc = Load("  rate_steps:\n    - {rate: 4}\n");
   ASSERT_FALSE(sc.ok());
-  EXPECT_NE(sc.status().message().find("workload.rate_steps[0].at"), std::string::npos) << sc.status().message();
+  EXPECT_NE(sc.status().message().find("workload.rate_steps[0].at"), std::string::npos)
+      << sc.status().message();
 
   sc = Load("  rate_steps: 5\n");
   ASSERT_FALSE(sc.ok());

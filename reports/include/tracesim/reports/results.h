@@ -32,6 +32,11 @@ struct SpanLedger {
   uint64_t dropped_total() const;
 };
 
+// Causes of a broken trace that are not drop causes (see TraceCounts).
+inline constexpr const char* kBrokenReroutedSplitTrace = "rerouted_split_trace";
+inline constexpr const char* kBrokenInFlight = "in_flight";
+inline constexpr const char* kBrokenUnsampledSpan = "unsampled_span";
+
 struct TraceCounts {
   uint64_t generated = 0;   // traces started (a root span was created)
   uint64_t sampled = 0;     // traces with at least one head-sampled span
@@ -44,8 +49,12 @@ struct TraceCounts {
   uint64_t broken = 0;      // kept traces that miss spans (a broken trace in the UI)
   // Why broken traces miss spans: a drop cause (DropCauseName), or
   // "rerouted_split_trace" (its spans reached more than one tail-sampling
-  // collector, e.g. after a ring membership change), or "in_flight" (still on
-  // the way when the run ended). A trace counts once per cause it has.
+  // collector, e.g. after a ring membership change), "in_flight" (still on
+  // the way when the run ended) or "unsampled_span" (every sampled span
+  // was stored but the trace has a hole: a span whose parent, or a
+  // successful client span whose server child, was never sampled —
+  // inconsistent sampling decisions within the trace, e.g. SDKs hashing
+  // trace ids differently). A trace counts once per cause it has.
   std::map<std::string, uint64_t> broken_by_cause;
 };
 
@@ -137,6 +146,7 @@ struct TimeSample {
   uint64_t sdk_queue_spans = 0;  // sum over SDK BatchSpanProcessor queues
   uint64_t collector_buffered_spans = 0;  // batch processor + sending queue, all collectors
   uint64_t requests_completed = 0;        // cumulative
+  uint64_t traces_sampled = 0;            // cumulative root spans the head sampler sampled
 };
 
 struct RunInfo {  // wall-clock fields: excluded from determinism checks
