@@ -237,7 +237,13 @@ void Simulation::StartServiceActors(int i) {
   o.schedule_delay = b.schedule_delay;
   o.max_export_batch_size = static_cast<size_t>(b.max_export_batch_size);
   o.export_timeout = b.export_timeout;
-  s.bsp = std::make_unique<pipeline::BatchSpanProcessor>(o, &ledger_, Now());
+  // Processes do not start in lock-step: each SDK's export timer runs at its
+  // own phase (seeded), so the spans of one trace leave different services at
+  // different times, as in a real deployment.
+  pipeline::Rng phase_rng = root_rng_.Fork(3000 + static_cast<uint64_t>(i) * 7919 + s.epoch);
+  const auto phase =
+      Duration(static_cast<int64_t>(phase_rng.NextDouble() * static_cast<double>(o.schedule_delay.count())));
+  s.bsp = std::make_unique<pipeline::BatchSpanProcessor>(o, &ledger_, Now() - phase);
   s.tracer = std::make_unique<pipeline::Tracer>(s.id, s.sampler.get(), s.ids.get(), s.bsp.get());
   s.wake = sg4::Semaphore::create(0);
   sg4::Actor::create("sdk-exporter", s.host, [this, i] { SdkExporter(i); })->daemonize();

@@ -90,3 +90,36 @@ TEST(BadInputTest, BadOverrideIsAnError) {
 
 }  // namespace
 }  // namespace tracesim::e2e
+
+namespace tracesim::e2e {
+namespace {
+
+// A bad sampling config is a clear error naming the key (issue 3).
+TEST(BadInputTest, BadSamplingPolicyConfigNamesTheKey) {
+  const std::string path = ScenarioPath("sampling-head-vs-tail.yaml");
+  const std::string policies = "collectors.1.processors.tail_sampling.policies";
+  struct Case {
+    std::string set;
+    std::vector<std::string> expected;
+  };
+  const std::vector<Case> cases = {
+      {policies + ".0.type=no_such_policy", {policies.substr(0, 0) + "tail_sampling", "no_such_policy"}},
+      {policies + ".1.latency.threshold_ms=-5", {"threshold_ms", "-5"}},
+      {policies +
+           "=[{name: c, type: composite, composite: {max_total_spans_per_second: 100, policy_order: [a, b], "
+           "composite_sub_policy: [{name: a, type: always_sample}, {name: b, type: always_sample}], "
+           "rate_allocation: [{policy: a, percent: 70}, {policy: b, percent: 50}]}}]",
+       {"rate_allocation"}},
+      {"tracing.sampler.ratio=1.5", {"tracing.sampler.ratio", "1.5"}},
+      {"tracing.sampler.type=sometimes", {"tracing.sampler.type", "sometimes"}},
+  };
+  for (const auto& c : cases) {
+    auto r = RunTracesim("validate " + Quote(path) + " --set " + Quote(c.set));
+    EXPECT_NE(r.exit_code, 0) << c.set;
+    for (const auto& s : c.expected)
+      EXPECT_NE(r.output.find(s), std::string::npos) << c.set << ": " << r.output;
+  }
+}
+
+}  // namespace
+}  // namespace tracesim::e2e

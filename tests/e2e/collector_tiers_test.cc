@@ -1,0 +1,39 @@
+// End-to-end: collector tiers, load balancing and membership changes (issue 4).
+#include <gtest/gtest.h>
+
+#include "cli_support.h"
+
+namespace tracesim::e2e {
+namespace {
+
+TEST(LbScaleOutTest, RingChangeSplitsTracesStableMembershipDoesNot) {
+  const std::string out = OutDir("lb-scale-out");
+  auto r = RunTracesim("run " + Quote(ScenarioPath("lb-scale-out.yaml")) + " --quiet --out " + Quote(out));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto scaling = ReadResults(out + "/scaling");
+  const auto stable = ReadResults(out + "/stable");
+  ExpectConserved(scaling);
+  ExpectConserved(stable);
+
+  // Both membership changes are on the timeline.
+  const auto& timeline = scaling.at("timeline");
+  ASSERT_EQ(timeline.size(), 2u);
+  EXPECT_EQ(timeline[0].at("type"), "scale_out");
+  EXPECT_EQ(timeline[0].at("target"), "tail-3");
+  EXPECT_EQ(timeline[1].at("type"), "scale_in");
+  EXPECT_EQ(timeline[1].at("target"), "tail-0");
+  EXPECT_GE(scaling.at("collectors").at(1).at("hosts").get<int>(), 3);
+
+  // The ring change splits traces between two tail samplers: broken traces with that cause.
+  const auto& causes = scaling.at("traces").at("broken_by_cause");
+  EXPECT_GT(causes.at("rerouted_split_trace").get<uint64_t>(), 0u);
+  EXPECT_GT(scaling.at("traces").at("broken").get<uint64_t>(), 0u);
+  // The same traffic on a stable tier breaks nothing.
+  EXPECT_EQ(stable.at("traces").at("broken").get<uint64_t>(), 0u);
+  EXPECT_EQ(stable.at("traces").at("broken_by_cause").at("rerouted_split_trace").get<uint64_t>(), 0u);
+  EXPECT_EQ(stable.at("traces").at("incomplete").get<uint64_t>(), 0u);
+  EXPECT_GE(stable.at("sampling").at("error_traces_kept_fraction").get<double>(), 0.999);
+}
+
+}  // namespace
+}  // namespace tracesim::e2e
