@@ -243,7 +243,20 @@ void Simulation::SendWithRetry(CollectorRuntime& c, int key, std::unique_ptr<Hel
   backoff.Reset(Now());
   const double timeout = ToSeconds(tier.spec->exporter.timeout);
   while (true) {
-    if (TrySend(c.host, key, request, timeout)) return;
+    if (key < 0) {
+      // Storage: a replicated write; what reached its quorum is stored.
+      std::vector<SpanData> failed = ReplicatedWrite(c, request->spans(), timeout);
+      if (failed.empty()) {
+        request->Release();
+        return;
+      }
+      if (failed.size() < request->size()) {
+        request->Release();
+        request = std::make_unique<HeldSpans>(&ledger_, std::move(failed));
+      }
+    } else if (TrySend(c.host, key, request, timeout)) {
+      return;
+    }
     if (!retry.enabled) {
       request->Drop(DropCause::kExportFailed);
       return;
@@ -257,9 +270,62 @@ void Simulation::SendWithRetry(CollectorRuntime& c, int key, std::unique_ptr<Hel
   }
 }
 
+std::vector<SpanData> Simulation::ReplicatedWrite(CollectorRuntime& c, const std::vector<SpanData>& spans,
+                                                  double timeout_s) {
+  const size_t rf = static_cast<size_t>(scenario_.storage.replication_factor);
+  // Spans with the same replica set are written together (std::map: deterministic order).
+  std::map<std::vector<size_t>, std::vector<SpanData>> groups;
+  std::vector<size_t> replicas;
+  for (const auto& span : spans) {
+    partitioner_->PreferenceList(span.trace_id, rf, replicas);
+    groups[replicas].push_back(span);
+  }
+  struct Write {
+    const std::vector<SpanData>* spans;
+    std::shared_ptr<WriteAcks> acks = std::make_shared<WriteAcks>();
+    int delivered = 0;
+  };
+  std::vector<Write> writes;
+  std::vector<std::tuple<sg4::CommPtr, ReplicaCopy*, size_t>> comms;
+  const double deadline = sg4::Engine::get_clock() + timeout_s;
+  for (const auto& [nodes, group] : groups) {
+    writes.push_back(Write{&group});
+    const uint64_t bytes = kEnvelopeBytes + WireBytes(group);
+    for (size_t node : nodes) {
+      StorageRuntime& st = *storage_[node];
+      if (!c.host->is_on() || !st.host->is_on()) continue;  // connection refused
+      auto* copy = new ReplicaCopy{group, writes.back().acks};
+      comms.emplace_back(st.mailbox->put_async(copy, bytes), copy, writes.size() - 1);
+    }
+  }
+  for (auto& [comm, copy, w] : comms) {
+    const double remaining = deadline - sg4::Engine::get_clock();
+    try {
+      if (remaining <= 0) throw simgrid::TimeoutException(XBT_THROW_POINT, "write deadline passed");
+      comm->wait_for(remaining);
+      ++writes[w].delivered;  // the writer owns the copy now
+    } catch (const simgrid::TimeoutException&) {
+      comm->cancel();
+      delete copy;
+    } catch (const simgrid::Exception&) {
+      delete copy;  // the transfer failed: never delivered
+    }
+  }
+  // Wait for the inserts (acknowledged by the storage writers) up to the deadline.
+  std::vector<SpanData> failed;
+  for (auto& w : writes) {
+    while (w.acks->acked < write_quorum_ && w.acks->acked < w.delivered) {
+      const double remaining = deadline - sg4::Engine::get_clock();
+      if (remaining <= 0 || w.acks->signal->acquire_timeout(remaining)) break;
+    }
+    if (w.acks->acked < write_quorum_) failed.insert(failed.end(), w.spans->begin(), w.spans->end());
+  }
+  return failed;
+}
+
 bool Simulation::TrySend(sg4::Host* from, int key, std::unique_ptr<HeldSpans>& payload, double timeout_s) {
-  sg4::Host* to = key >= 0 ? collectors_[key]->host : storage_[-1 - key]->host;
-  sg4::Mailbox* mailbox = key >= 0 ? collectors_[key]->mailbox : storage_[-1 - key]->mailbox;
+  sg4::Host* to = collectors_[key]->host;
+  sg4::Mailbox* mailbox = collectors_[key]->mailbox;
   if (!from->is_on() || !to->is_on()) return false;  // connection refused
   try {
     mailbox->put(payload.get(), kEnvelopeBytes + payload->bytes(), timeout_s);
@@ -355,40 +421,41 @@ void Simulation::StorageWriter(int i) {
   StorageRuntime& st = *storage_[i];
   const double per_span = scenario_.tracing.costs.store_insert_per_span_ns;
   while (true) {
-    std::unique_ptr<HeldSpans> message(st.mailbox->get<HeldSpans>());
-    const double flops = CostFlops(per_span * message->size());
+    std::unique_ptr<ReplicaCopy> copy(st.mailbox->get<ReplicaCopy>());
+    const double flops = CostFlops(per_span * copy->spans.size());
     Execute(st.host, flops);
     cpu_.storage_cpu_s += flops / st.host->get_speed();
     const TimePoint now = Now();
-    std::vector<SpanData> spans = message->Release();
-    for (const auto& span : spans) {
-      delivery_latency_ms_.Record(static_cast<double>((now - span.end).count()) * 1e-6);
+    uint64_t first_copies = 0;
+    for (const auto& span : copy->spans) {
       const bool error = span.status == pipeline::SpanStatus::kError;
-      auto& per = st.per_trace[span.trace_id];
-      ++per.spans;
-      if (error) ++per.errors;
+      const SpanKey key{span.trace_id, span.span_id.value};
+      st.spans.push_back({key, error});
+      if (++copies_[key] > 1) continue;  // another replica already holds it
+      ++first_copies;
+      ++stored_unique_;
+      delivery_latency_ms_.Record(static_cast<double>((now - span.end).count()) * 1e-6);
       if (TraceTrack* t = FindTrace(span.trace_id)) {
         ++t->stored;
         if (error) ++t->stored_errors;
       }
       operations_stored_.insert({span.service, span.operation});
-      if (span.kind == pipeline::SpanKind::kServer) {
+      if (span.kind == pipeline::SpanKind::kServer && span.service < services_.size()) {
         // RED estimate: weight each stored server span by its adjusted count.
-        const size_t svc = span.service;  // service ids are service indexes (see Start)
-        if (svc < services_.size()) {
-          const auto adjusted = pipeline::AdjustedCount(span);
-          const double w = adjusted ? *adjusted : services_[svc]->weight;
-          auto& truth = truth_[svc];
-          truth.stored_weight += w;
-          if (error) truth.stored_error_weight += w;
-          truth.stored_duration_ms.Record(ToSeconds(span.duration()) * 1e3,
-                                          static_cast<uint64_t>(std::max(1.0, std::llround(w) * 1.0)));
-        }
+        const auto adjusted = pipeline::AdjustedCount(span);
+        const double w = adjusted ? *adjusted : services_[span.service]->weight;
+        auto& truth = truth_[span.service];
+        truth.stored_weight += w;
+        if (error) truth.stored_error_weight += w;
+        truth.stored_duration_ms.Record(ToSeconds(span.duration()) * 1e3,
+                                        static_cast<uint64_t>(std::max<long long>(1, std::llround(w))));
       }
     }
-    ledger_.StoredArrival(spans.size());
-    st.store->AppendBatch(std::move(spans), now);
+    ledger_.StoredArrival(first_copies);
+    st.store->AppendBatch(std::move(copy->spans), now);
     st.store->MaybeCutBlock(now);
+    ++copy->acks->acked;
+    copy->acks->signal->release();
   }
 }
 

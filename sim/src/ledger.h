@@ -21,6 +21,9 @@ class SpanDropSink {
  public:
   virtual ~SpanDropSink() = default;
   virtual void OnSpanDropped(pipeline::DropCause cause, const pipeline::SpanData& span) = 0;
+  // True when a copy of the span is already stored (a replicated write that
+  // reached some replicas): such a span is not lost when its sender drops it.
+  virtual bool IsStored(const pipeline::SpanData& span) const { return false; }
 };
 
 class Ledger : public pipeline::DropObserver {
@@ -37,9 +40,14 @@ class Ledger : public pipeline::DropObserver {
   // Every drop goes through here: counted, and told to the sink span by span.
   void DropSpans(pipeline::DropCause cause, std::span<const pipeline::SpanData> spans) {
     if (frozen_) return;
-    dropped_[static_cast<size_t>(cause)] += spans.size();
-    if (sink_ != nullptr) {
-      for (const auto& s : spans) sink_->OnSpanDropped(cause, s);
+    if (sink_ == nullptr) {
+      dropped_[static_cast<size_t>(cause)] += spans.size();
+      return;
+    }
+    for (const auto& s : spans) {
+      if (sink_->IsStored(s)) continue;  // a replica holds it: stored, not lost
+      ++dropped_[static_cast<size_t>(cause)];
+      sink_->OnSpanDropped(cause, s);
     }
   }
   // A drop of spans that no longer exist as SpanData (counted only).

@@ -16,6 +16,10 @@ Simulation::TraceTrack* Simulation::FindTrace(const pipeline::TraceId& id) {
   return it == trace_index_.end() ? nullptr : &traces_[it->second];
 }
 
+bool Simulation::IsStored(const pipeline::SpanData& span) const {
+  return copies_.count(SpanKey{span.trace_id, span.span_id.value}) > 0;
+}
+
 void Simulation::OnSpanDropped(DropCause cause, const pipeline::SpanData& span) {
   TraceTrack* t = FindTrace(span.trace_id);
   if (t == nullptr) return;
@@ -144,9 +148,7 @@ void Simulation::Finalize() {
   auto& sp = r.spans;
   sp.generated = ledger_.generated();
   sp.sampled_out = ledger_.sampled_out();
-  for (const auto& st : storage_) {
-    if (st->store) sp.stored += st->store->span_count();
-  }
+  sp.stored = stored_unique_;  // distinct spans with at least one copy
   sp.in_flight = MeasureInFlight();
   for (size_t c = 0; c < Ledger::kCauses; ++c) {
     const auto cause = static_cast<DropCause>(c);

@@ -81,11 +81,25 @@ struct Simulation::StorageRuntime {
   simgrid::s4u::Host* host = nullptr;
   simgrid::s4u::Mailbox* mailbox = nullptr;
   std::unique_ptr<pipeline::SpanStore> store;
-  struct PerTrace {
-    uint32_t spans = 0;
-    uint32_t errors = 0;
+  struct Copy {
+    SpanKey key;
+    bool error = false;
   };
-  std::unordered_map<pipeline::TraceId, PerTrace, pipeline::TraceIdHash> per_trace;
+  std::vector<Copy> spans;  // every span copy this node holds (for a crash)
+};
+
+// The acknowledgements of one replicated write: each storage writer acks a
+// copy once it is inserted. Shared with the copies in flight.
+struct WriteAcks {
+  int acked = 0;
+  simgrid::s4u::SemaphorePtr signal = simgrid::s4u::Semaphore::create(0);
+};
+
+// One replica's copy of a write. Not counted by the ledger: the sender keeps
+// the original (HeldSpans) until a quorum of copies is inserted.
+struct ReplicaCopy {
+  std::vector<pipeline::SpanData> spans;
+  std::shared_ptr<WriteAcks> acks;
 };
 
 }  // namespace tracesim::sim

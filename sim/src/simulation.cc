@@ -6,6 +6,7 @@
 
 #include "runtime.h"
 #include "tracesim/pipeline/head_sampler_config.h"
+#include "tracesim/pipeline/replication.h"
 #include "tracesim/pipeline/w3c_trace_context.h"
 
 namespace tracesim::sim {
@@ -105,12 +106,11 @@ Simulation::~Simulation() = default;
 
 Status Simulation::Start() {
   const auto& sc = scenario_;
-  if (sc.storage.replication_factor != 1) {
-    return Status::InvalidArgument(
-        "storage.replication_factor: the simulator writes one copy of each span so far; "
-        "replication_factor " +
-        std::to_string(sc.storage.replication_factor) + " is not simulated yet");
-  }
+  pipeline::ReplicationConfig replication;
+  replication.replication_factor = static_cast<uint32_t>(sc.storage.replication_factor);
+  replication.write_quorum = static_cast<uint32_t>(sc.storage.write_quorum);
+  if (Status s = pipeline::ValidateReplicationConfig(replication, sc.storage.nodes); !s.ok()) return s;
+  write_quorum_ = static_cast<int>(pipeline::EffectiveWriteQuorum(replication));
   // Storage routing: one partitioner shared by every collector that writes to storage.
   std::vector<std::string> nodes;
   for (int i = 0; i < sc.storage.nodes; ++i) nodes.push_back(scenario::StorageHostName(i) + ":4317");
@@ -265,7 +265,7 @@ void Simulation::StartServiceActors(int i) {
 void Simulation::StartStorageActors(int i) {
   StorageRuntime& st = *storage_[i];
   st.store = std::make_unique<pipeline::SpanStore>();
-  st.per_trace.clear();
+  st.spans.clear();
   sg4::Actor::create("storage-writer", st.host, [this, i] { StorageWriter(i); })->daemonize();
 }
 
@@ -287,16 +287,23 @@ void Simulation::Crash(sg4::Host* host) {
   }
   for (auto& st : storage_) {
     if (st->host != host || !st->store) continue;
-    // An in-memory store without a WAL loses everything it held.
-    ledger_.Drop(DropCause::kCrashLost, st->store->span_count());
-    for (const auto& [trace, n] : st->per_trace) {
-      if (TraceTrack* t = FindTrace(trace)) {
-        t->stored -= n.spans;
-        t->stored_errors -= n.errors;
+    // An in-memory store without a WAL loses every copy it held; a span is
+    // lost when that was its last copy.
+    uint64_t lost = 0;
+    for (const auto& copy : st->spans) {
+      auto it = copies_.find(copy.key);
+      if (it == copies_.end() || --it->second > 0) continue;
+      copies_.erase(it);
+      --stored_unique_;
+      ++lost;
+      if (TraceTrack* t = FindTrace(copy.key.trace)) {
+        --t->stored;
+        if (copy.error) --t->stored_errors;
         t->drop_causes |= 1u << static_cast<unsigned>(DropCause::kCrashLost);
       }
     }
-    st->per_trace.clear();
+    ledger_.Drop(DropCause::kCrashLost, lost);
+    st->spans.clear();
     st->store->Clear();
   }
   host->turn_off();  // kills the host's actors; what they held is counted by HeldSpans/OpenSpan

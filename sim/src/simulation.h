@@ -54,6 +54,18 @@
 
 namespace tracesim::sim {
 
+// Identifies one span across replicas.
+struct SpanKey {
+  pipeline::TraceId trace;
+  uint64_t span = 0;
+  friend bool operator==(const SpanKey&, const SpanKey&) = default;
+};
+struct SpanKeyHash {
+  size_t operator()(const SpanKey& k) const noexcept {
+    return pipeline::TraceIdHash{}(k.trace) ^ (k.span * 0x9E3779B97F4A7C15ULL);
+  }
+};
+
 class Simulation : public SpanDropSink {
  public:
   Simulation(const scenario::Scenario& scenario, bool tracing, Platform platform, ServiceCallGraph graph);
@@ -67,6 +79,7 @@ class Simulation : public SpanDropSink {
   const reports::Results& results() const { return results_; }
 
   void OnSpanDropped(pipeline::DropCause cause, const pipeline::SpanData& span) override;
+  bool IsStored(const pipeline::SpanData& span) const override;
 
  private:
   struct ServiceRuntime;
@@ -120,6 +133,12 @@ class Simulation : public SpanDropSink {
   void SendWithRetry(CollectorRuntime& c, int destination_key, std::unique_ptr<HeldSpans> request);
   bool TrySend(simgrid::s4u::Host* from, int destination_key, std::unique_ptr<HeldSpans>& payload,
                double timeout_s);
+  // Writes `request` to its replicas (storage.replication_factor) and waits
+  // for write_quorum inserts per replica set. Returns the spans whose write
+  // did not reach the quorum (to retry); the others are stored.
+  std::vector<pipeline::SpanData> ReplicatedWrite(CollectorRuntime& c,
+                                                  const std::vector<pipeline::SpanData>& spans,
+                                                  double timeout_s);
   void RebuildBalancerView(CollectorRuntime& c);
   int FirstTierPeerFor(int service) const;
 
@@ -154,6 +173,11 @@ class Simulation : public SpanDropSink {
   std::vector<std::unique_ptr<CollectorRuntime>> collectors_;  // all tiers, by host order
   std::vector<std::unique_ptr<StorageRuntime>> storage_;
   std::unique_ptr<pipeline::Partitioner> partitioner_;  // storage routing, shared by all collectors
+  int write_quorum_ = 1;
+  // Copies of each stored span across the storage nodes; a span is stored
+  // while it has at least one copy.
+  std::unordered_map<SpanKey, uint8_t, SpanKeyHash> copies_;
+  uint64_t stored_unique_ = 0;
   std::unique_ptr<pipeline::AdaptiveSamplingCalculator> adaptive_;
 
   // Interned attribute keys and values the instrumentation sets.

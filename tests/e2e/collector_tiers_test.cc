@@ -37,3 +37,34 @@ TEST(LbScaleOutTest, RingChangeSplitsTracesStableMembershipDoesNot) {
 
 }  // namespace
 }  // namespace tracesim::e2e
+
+namespace tracesim::e2e {
+namespace {
+
+TEST(StorageReplicationTest, Rf3LosesNoAcknowledgedSpanWhenANodeCrashesRf1Does) {
+  const std::string out = OutDir("storage-replication");
+  auto r =
+      RunTracesim("run " + Quote(ScenarioPath("storage-replication.yaml")) + " --quiet --out " + Quote(out));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto rf1 = ReadResults(out + "/rf1");
+  const auto rf3 = ReadResults(out + "/rf3");
+  ExpectConserved(rf1);
+  ExpectConserved(rf3);
+  for (const auto* j : {&rf1, &rf3}) {
+    ASSERT_EQ(j->at("timeline").size(), 1u);
+    EXPECT_EQ(j->at("timeline")[0].at("target"), "storage-1");
+  }
+  // RF 1: the crashed node's copies were the only ones.
+  EXPECT_GT(rf1.at("spans").at("dropped").at("crash_lost").get<uint64_t>(), 0u);
+  EXPECT_GT(rf1.at("traces").at("broken").get<uint64_t>(), 0u);
+  // RF 3 (quorum 2): every span is stored, none lost, no broken trace.
+  EXPECT_EQ(rf3.at("spans").at("dropped").at("crash_lost").get<uint64_t>(), 0u);
+  EXPECT_EQ(rf3.at("spans").at("stored").get<uint64_t>(), rf3.at("spans").at("generated").get<uint64_t>());
+  EXPECT_EQ(rf3.at("traces").at("broken").get<uint64_t>(), 0u);
+  // Three copies cost about three times the bytes.
+  EXPECT_GT(rf3.at("sampling").at("bytes_stored").get<double>(),
+            2.5 * rf1.at("sampling").at("bytes_stored").get<double>());
+}
+
+}  // namespace
+}  // namespace tracesim::e2e
