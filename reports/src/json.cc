@@ -122,6 +122,18 @@ Json CollectorsToJson(const std::vector<CollectorTierStats>& tiers) {
   return j;
 }
 
+Json SaturationToJson(const std::vector<SaturationEvent>& events) {
+  Json j = Json::array();
+  for (const SaturationEvent& s : events) {
+    Json e = Json::object();
+    e["component"] = s.component;
+    e["what"] = s.what;
+    e["at_s"] = Number(s.at_s);
+    j.push_back(std::move(e));
+  }
+  return j;
+}
+
 Json TimeSeriesToJson(const std::vector<TimeSample>& samples) {
   Json j = Json::object();
   if (samples.size() >= 2) j["period_s"] = Number(samples[1].t_s - samples[0].t_s);
@@ -198,6 +210,7 @@ Json ResultsToJson(const Results& r) {
               {"storage_s", Number(r.cpu.storage_cpu_s)}};
   j["sampling"] = SamplingToJson(r.sampling);
   j["collectors"] = CollectorsToJson(r.collectors);
+  j["saturation"] = SaturationToJson(r.saturation);
 
   Json timeline = Json::array();
   for (const TimelineEvent& e : r.timeline) {
@@ -385,6 +398,7 @@ class Parser {
                          double* error_rate, double* p50_ms, double* p99_ms) const;
   Status ParseSampling(const Json& root, SamplingQuality* out) const;
   Status ParseCollectors(const Json& root, std::vector<CollectorTierStats>* out) const;
+  Status ParseSaturation(const Json& root, std::vector<SaturationEvent>* out) const;
   Status ParseTimeline(const Json& root, std::vector<TimelineEvent>* out) const;
   Status ParseTimeSeries(const Json& root, std::vector<TimeSample>* out) const;
 
@@ -534,6 +548,23 @@ Status Parser::ParseCollectors(const Json& root, std::vector<CollectorTierStats>
   return Status::Ok();
 }
 
+Status Parser::ParseSaturation(const Json& root, std::vector<SaturationEvent>* out) const {
+  const Json* events = nullptr;
+  TRACESIM_RETURN_IF_ERROR(Array(root, "", "saturation", &events));
+  out->clear();
+  for (size_t i = 0; i < events->size(); ++i) {
+    const Json& e = (*events)[i];
+    const std::string p = "saturation[" + std::to_string(i) + "]";
+    if (!e.is_object()) return Error(p, "expected an object");
+    SaturationEvent s;
+    TRACESIM_RETURN_IF_ERROR(String(e, p, "component", &s.component));
+    TRACESIM_RETURN_IF_ERROR(String(e, p, "what", &s.what));
+    TRACESIM_RETURN_IF_ERROR(Double(e, p, "at_s", &s.at_s));
+    out->push_back(std::move(s));
+  }
+  return Status::Ok();
+}
+
 Status Parser::ParseTimeline(const Json& root, std::vector<TimelineEvent>* out) const {
   const Json* timeline = nullptr;
   TRACESIM_RETURN_IF_ERROR(Array(root, "", "timeline", &timeline));
@@ -665,6 +696,7 @@ StatusOr<Results> Parser::Parse(const std::string& text) const {
 
   TRACESIM_RETURN_IF_ERROR(ParseSampling(root, &r.sampling));
   TRACESIM_RETURN_IF_ERROR(ParseCollectors(root, &r.collectors));
+  TRACESIM_RETURN_IF_ERROR(ParseSaturation(root, &r.saturation));
   TRACESIM_RETURN_IF_ERROR(ParseTimeline(root, &r.timeline));
   TRACESIM_RETURN_IF_ERROR(ParseTimeSeries(root, &r.timeseries));
 

@@ -79,6 +79,19 @@ void CollectorLines(std::string& out, const Results& r) {
   }
 }
 
+// Where a load ramp broke first: the first few saturation events in time order.
+void SaturationLine(std::string& out, const Results& r) {
+  if (r.saturation.empty()) return;
+  std::string text;
+  for (size_t i = 0; i < r.saturation.size() && i < 4; ++i) {
+    const SaturationEvent& e = r.saturation[i];
+    if (i > 0) text += ";  ";
+    text += fmt::format("{} {} at {}", e.component, e.what, FormatSeconds(e.at_s));
+  }
+  if (r.saturation.size() > 4) text += fmt::format("  (+{} more)", r.saturation.size() - 4);
+  Line(out, "saturation", text);
+}
+
 }  // namespace
 
 std::string FormatSummary(const Results& r) {
@@ -145,6 +158,7 @@ std::string FormatSummary(const Results& r) {
   } else {
     Line(out, "overhead", "not measured (no baseline)");
   }
+  SaturationLine(out, r);
   return out;
 }
 

@@ -71,10 +71,11 @@ void Simulation::CollectorReceiver(int id) {
       costs.collector_receive_per_span_ns + (tier.has_batch ? costs.collector_batch_per_span_ns : 0);
   while (true) {
     std::unique_ptr<HeldSpans> message(c.mailbox->get<HeldSpans>());
+    // CPU is counted when the work is handed to the CPU (saturation shows at once).
     const double flops = CostFlops(per_span * message->size());
-    Execute(c.host, flops);
     cpu_.collector_cpu_s += flops / c.host->get_speed();
     tier.cpu_s += flops / c.host->get_speed();
+    Execute(c.host, flops);
     for (const SpanData& span : message->spans()) {
       if (adaptive_ && tier.index == 0 && span.IsRoot()) {
         // Jaeger's adaptive sampling counts the root spans the collectors receive, by their
@@ -235,9 +236,9 @@ void Simulation::CollectorConsumer(int id, int key) {
 void Simulation::SendWithRetry(CollectorRuntime& c, int key, std::unique_ptr<HeldSpans> request) {
   TierRuntime& tier = *tiers_[c.tier];
   const double flops = CostFlops(scenario_.tracing.costs.collector_export_per_span_ns * request->size());
-  Execute(c.host, flops);
   cpu_.collector_cpu_s += flops / c.host->get_speed();
   tier.cpu_s += flops / c.host->get_speed();
+  Execute(c.host, flops);
   const auto retry = ToRetryOptions(tier.spec->exporter.retry_on_failure);
   pipeline::ExponentialBackOff backoff(retry, &c.rng);
   backoff.Reset(Now());

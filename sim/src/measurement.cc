@@ -125,6 +125,36 @@ void Simulation::TimeSeriesSampler() {
   for (double t = period; t <= end_time_s_ + 1e-9; t += period) {
     sg4::this_actor::sleep_until(t);
     timeseries_.push_back(Sample());
+    DetectSaturation(timeseries_.back());
+  }
+}
+
+// Records, once each, the first sample period in which a collector tier or
+// the storage tier ran its CPUs at >= 95 %, and in which each drop cause
+// first appeared.
+void Simulation::DetectSaturation(const reports::TimeSample& sample) {
+  const double period = sample.t_s - last_sample_s_;
+  last_sample_s_ = sample.t_s;
+  if (period <= 0) return;
+  auto report = [&](const std::string& component, const std::string& what) {
+    if (saturated_.insert(component + "|" + what).second)
+      saturation_.push_back({component, what, sample.t_s});
+  };
+  last_tier_cpu_s_.resize(tiers_.size(), 0.0);
+  for (size_t i = 0; i < tiers_.size(); ++i) {
+    const TierRuntime& tier = *tiers_[i];
+    const double busy =
+        (tier.cpu_s - last_tier_cpu_s_[i]) / (period * std::max<size_t>(1, tier.members.size()));
+    last_tier_cpu_s_[i] = tier.cpu_s;
+    if (busy >= 0.95) report("collector tier " + tier.spec->name, "cpu >= 95 %");
+  }
+  const double storage_busy =
+      (cpu_.storage_cpu_s - last_storage_cpu_s_) / (period * std::max<size_t>(1, storage_.size()));
+  last_storage_cpu_s_ = cpu_.storage_cpu_s;
+  if (storage_busy >= 0.95) report("storage", "cpu >= 95 %");
+  for (size_t c = 0; c < Ledger::kCauses; ++c) {
+    const auto cause = static_cast<DropCause>(c);
+    if (ledger_.dropped(cause) > 0) report("loss", std::string(pipeline::DropCauseName(cause)));
   }
 }
 
@@ -224,6 +254,7 @@ void Simulation::Finalize() {
   if (tracing_) FinalizeQuality(r);
   r.timeline = timeline_;
   r.timeseries = timeseries_;
+  r.saturation = saturation_;
 }
 
 namespace {

@@ -154,6 +154,7 @@ class Simulation : public SpanDropSink {
   // Measurement.
   uint64_t MeasureInFlight() const;
   reports::TimeSample Sample();
+  void DetectSaturation(const reports::TimeSample& sample);
   void Finalize();
   void FinalizeQuality(reports::Results& r);
   void Execute(simgrid::s4u::Host* host, double flops);
@@ -212,6 +213,11 @@ class Simulation : public SpanDropSink {
   reports::CpuUsage cpu_;
   std::vector<reports::TimelineEvent> timeline_;
   std::vector<reports::TimeSample> timeseries_;
+  std::vector<reports::SaturationEvent> saturation_;
+  std::set<std::string> saturated_;  // component|what already reported
+  double last_sample_s_ = 0;
+  std::vector<double> last_tier_cpu_s_;
+  double last_storage_cpu_s_ = 0;
   reports::Results results_;
   double end_time_s_ = 0;
 };

@@ -68,3 +68,38 @@ TEST(StorageReplicationTest, Rf3LosesNoAcknowledgedSpanWhenANodeCrashesRf1Does) 
 
 }  // namespace
 }  // namespace tracesim::e2e
+
+namespace tracesim::e2e {
+namespace {
+
+TEST(CapacityCollectorsTest, ReportsWhereLossBeginsAndWhatSaturatesFirst) {
+  const std::string out = OutDir("capacity-collectors");
+  auto r = RunTracesim("run " + Quote(ScenarioPath("capacity-collectors.yaml")) + " --out " + Quote(out));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("saturation"), std::string::npos) << r.output;
+  const auto j = ReadResults(out);
+  ExpectConserved(j);
+  const auto& saturation = j.at("saturation");
+  ASSERT_GE(saturation.size(), 2u) << saturation;
+  // The collectors' CPUs saturate first, at the 1600 req/s step (60 s)...
+  EXPECT_EQ(saturation[0].at("component"), "collector tier collector");
+  EXPECT_EQ(saturation[0].at("what"), "cpu >= 95 %");
+  const double cpu_at = saturation[0].at("at_s").get<double>();
+  EXPECT_GE(cpu_at, 60.0);
+  EXPECT_LT(cpu_at, 80.0);
+  // ...then loss begins: back-pressure fills the SDK queues.
+  double loss_at = -1;
+  for (const auto& e : saturation) {
+    if (e.at("component") == "loss" && e.at("what") == "sdk_queue_full") loss_at = e.at("at_s").get<double>();
+  }
+  EXPECT_GE(loss_at, cpu_at);
+  EXPECT_GT(j.at("spans").at("dropped").at("sdk_queue_full").get<uint64_t>(), 0u);
+  // Nothing is lost before the tier saturates.
+  const auto& ts = j.at("timeseries");
+  for (size_t i = 0; i < ts.at("t_s").size(); ++i) {
+    if (ts.at("t_s")[i].get<double>() < 60.0) EXPECT_EQ(ts.at("spans_dropped")[i].get<uint64_t>(), 0u);
+  }
+}
+
+}  // namespace
+}  // namespace tracesim::e2e

@@ -29,7 +29,10 @@ TEST(ResultsJsonTest, TopLevelLayoutAndKeyOrder) {
   const Json j = Json::parse(ToJson(SampleResults()));
   EXPECT_THAT(Keys(j), ElementsAre("schema", "scenario", "tracing", "simulated_seconds", "spans", "traces",
                                    "requests", "latency", "overhead", "cpu", "sampling", "collectors",
-                                   "timeline", "timeseries", "run"));
+                                   "saturation", "timeline", "timeseries", "run"));
+  ASSERT_EQ(j["saturation"].size(), 2u);
+  EXPECT_THAT(Keys(j["saturation"][0]), ElementsAre("component", "what", "at_s"));
+  EXPECT_EQ(j["saturation"][1]["what"], "sdk_queue_full");
   EXPECT_THAT(Keys(j["scenario"]), ElementsAre("name", "source", "seed"));
   EXPECT_THAT(Keys(j["tracing"]), ElementsAre("enabled", "sampler"));
   EXPECT_THAT(Keys(j["spans"]), ElementsAre("generated", "sampled_out", "stored", "in_flight", "dropped",
@@ -63,10 +66,10 @@ TEST(ResultsJsonTest, TopLevelLayoutAndKeyOrder) {
               ElementsAre("request_p50_ms", "request_p99_ms", "service_cpu_s"));
   EXPECT_THAT(Keys(j["cpu"]), ElementsAre("service_s", "tracing_s", "collector_s", "storage_s"));
   EXPECT_THAT(Keys(j["timeline"][0]), ElementsAre("type", "target", "start_s", "end_s"));
-  EXPECT_THAT(Keys(j["timeseries"]),
-              ElementsAre("period_s", "t_s", "spans_generated", "spans_stored", "spans_dropped", "in_flight",
-                          "sdk_queue_spans", "collector_buffered_spans", "requests_completed",
-                          "traces_sampled"));
+  EXPECT_THAT(
+      Keys(j["timeseries"]),
+      ElementsAre("period_s", "t_s", "spans_generated", "spans_stored", "spans_dropped", "in_flight",
+                  "sdk_queue_spans", "collector_buffered_spans", "requests_completed", "traces_sampled"));
   EXPECT_THAT(Keys(j["run"]),
               ElementsAre("wall_seconds", "simulated_spans_per_wall_second", "tracesim_version"));
 }

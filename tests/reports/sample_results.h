@@ -145,6 +145,7 @@ inline Results SampleResults() {
                 {"latency_spike", "wan-eu", 45, 50},
                 {"cpu_slowdown", "frontend-0", 55, -1}};
   r.run = {.wall_seconds = 3.75, .simulated_spans_per_wall_second = 64000, .tracesim_version = "0.1.0"};
+  r.saturation = {{"collector tier collector", "cpu >= 95 %", 23.0}, {"loss", "sdk_queue_full", 24.0}};
   return r;
 }
 

@@ -101,6 +101,16 @@ TEST(FormatSummaryTest, SamplingLineWithoutBrokenTracesErrorsOrKeptTraces) {
   EXPECT_THAT(s, HasSubstr("\n           broken traces 0   bytes/kept trace n/a\n"));  // no cause list
 }
 
+TEST(FormatSummaryTest, SaturationLineListsFirstEventsInOrder) {
+  const std::string s = FormatSummary(SampleResults());
+  EXPECT_THAT(
+      s, HasSubstr("\nsaturation collector tier collector cpu >= 95 % at 23.0 s;  loss sdk_queue_full at "
+                   "24.0 s\n"));
+  Results r = SampleResults();
+  r.saturation.clear();
+  EXPECT_THAT(FormatSummary(r), Not(HasSubstr("saturation")));
+}
+
 TEST(FormatSummaryTest, OneCollectorTier) {
   Results r = SampleResults();
   r.collectors = {

@@ -129,6 +129,14 @@ struct CollectorTierStats {
   uint64_t refused_spans = 0;      // memory_limiter refusals (memory_limiter_refused)
 };
 
+// When a component first reached its limit, or a loss cause first appeared:
+// where a load ramp breaks first (capacity planning).
+struct SaturationEvent {
+  std::string component;  // "collector tier <name>", "storage", or "loss"
+  std::string what;       // "cpu >= 95 %" or a drop cause name
+  double at_s = 0;        // end of the first sample period in which it was seen
+};
+
 struct TimelineEvent {
   std::string type;    // e.g. "host_crash"
   std::string target;  // host name
@@ -172,6 +180,7 @@ struct Results {
   CpuUsage cpu;
   SamplingQuality sampling;
   std::vector<CollectorTierStats> collectors;
+  std::vector<SaturationEvent> saturation;  // in order of at_s
   std::vector<TimelineEvent> timeline;
   std::vector<TimeSample> timeseries;
   RunInfo run;
