@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "calibrate.h"
 #include "tracesim/reports/comparison.h"
 #include "tracesim/reports/writers.h"
 #include "tracesim/scenario/loader.h"
@@ -245,6 +246,8 @@ int main(int argc, char** argv) {
   auto* validate = app.add_subcommand("validate", "Check a scenario file and print a one-line summary");
   validate->add_option("scenario", scenario_path, "Scenario YAML file")->required();
   validate->add_option("--set", sets, "Override a scenario key: --set key.path=value (repeatable)");
+
+  RegisterCalibrateCommand(app);  // cli/calibrate.cc: runs and exits from its own callback
 
   CLI11_PARSE(app, argc, argv);
   if (*run)

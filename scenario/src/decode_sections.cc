@@ -1,5 +1,9 @@
 // The scenario's sections and the whole-scenario checks (see decoder.h).
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <map>
 #include <string>
 #include <tuple>
@@ -341,12 +345,19 @@ bool Decoder::DecodeSampler(const Map& parent, SamplerSpec* s) {
   return true;
 }
 
-void Decoder::DecodeCosts(const Map& tracing, CostProfile* c) {
-  struct CostField {
-    const char* key;
-    double CostProfile::*field;
-  };
-  static const CostField kFields[] = {
+// ---------------------------------------------------------------------------
+// tracing.costs: a cost profile (built-in `default`, or a file written by
+// `tracesim calibrate`), then single fields overriding it.
+
+namespace {
+
+struct CostField {
+  const char* key;
+  double CostProfile::*field;
+};
+
+const std::vector<CostField>& CostFields() {
+  static const std::vector<CostField> kFields = {
       {"span_start_ns", &CostProfile::span_start_ns},
       {"span_end_ns", &CostProfile::span_end_ns},
       {"sampler_decision_ns", &CostProfile::sampler_decision_ns},
@@ -358,15 +369,125 @@ void Decoder::DecodeCosts(const Map& tracing, CostProfile* c) {
       {"collector_export_per_span_ns", &CostProfile::collector_export_per_span_ns},
       {"store_insert_per_span_ns", &CostProfile::store_insert_per_span_ns},
   };
+  return kFields;
+}
+
+bool HasProfileFileSuffix(std::string_view s) {
+  auto ends_with = [s](std::string_view suffix) {
+    return s.size() > suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+  };
+  return ends_with(".yaml") || ends_with(".yml");
+}
+
+// The whole file, or an error message naming it.
+StatusOr<std::string> ReadProfileFile(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) {
+    return Status::NotFound("cannot open cost profile file " + path + ": " + std::strerror(errno));
+  }
+  std::string text;
+  char buf[16384];
+  size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
+  const bool failed = std::ferror(f) != 0;
+  const int err = errno;
+  std::fclose(f);
+  if (failed) {
+    return Status::InvalidArgument("cannot read cost profile file " + path + ": " + std::strerror(err));
+  }
+  return text;
+}
+
+// Decodes a cost profile document (the format of calibrate/profile_writer.h)
+// with `d`, whose source is the profile file. Every cost field, `name` and
+// `reference_flops` are required; `machine` and `method` describe where and
+// how the figures were measured and are only checked.
+void DecodeProfileDocument(Decoder& d, const Node& root, CostProfile* c) {
+  std::vector<std::string> allowed = {"name", "reference_flops"};
+  for (const CostField& f : CostFields()) allowed.emplace_back(f.key);
+  allowed.insert(allowed.end(), {"machine", "method"});
+  std::optional<Map> m = d.OpenMap(&root, "", root.origin, allowed, "a cost profile: a mapping");
+  if (!m) return;
+  if (root.IsNull()) {
+    d.Fail(root.origin, "", "the cost profile is empty; expected a mapping with keys " + JoinNames(allowed));
+    return;
+  }
+  if (d.Require(*m, "name", "the profile's name") && d.ReadString(*m, "name", &c->name) && c->name.empty()) {
+    d.FailExpected(*m->Get("name"), "name", "a non-empty string");
+  }
+  if (d.Require(*m, "reference_flops", "the speed the figures correspond to, e.g. 1Gf")) {
+    d.ReadSpeed(*m, "reference_flops", &c->reference_flops);
+  }
+  for (const CostField& f : CostFields()) {
+    if (d.Require(*m, f.key, "ns per operation")) {
+      d.ReadDouble(*m, f.key, Bound::NonNegative(), &(c->*f.field));
+    }
+  }
+  std::string text;
+  int64_t number = 0;
+  bool flag = false;
+  if (std::optional<Map> mm = d.SubMap(
+          *m, "machine",
+          {"cpu_model", "cores", "compiler", "compiler_flags", "build_type", "date", "load_average"})) {
+    for (const char* key :
+         {"cpu_model", "compiler", "compiler_flags", "build_type", "date", "load_average"}) {
+      d.ReadString(*mm, key, &text);
+    }
+    d.ReadInt64(*mm, "cores", Bound::AtLeast(0), &number);
+  }
+  if (std::optional<Map> mm =
+          d.SubMap(*m, "method", {"clock", "repetitions", "warmup_runs", "ops_per_run", "warm_heap"})) {
+    d.ReadString(*mm, "clock", &text);
+    d.ReadInt64(*mm, "repetitions", Bound::AtLeast(1), &number);
+    d.ReadInt64(*mm, "warmup_runs", Bound::AtLeast(0), &number);
+    d.ReadInt64(*mm, "ops_per_run", Bound::AtLeast(1), &number);
+    d.ReadBool(*mm, "warm_heap", &flag);
+  }
+}
+
+}  // namespace
+
+void Decoder::DecodeCosts(const Map& tracing, CostProfile* c) {
   std::vector<std::string> allowed = {"profile", "reference_flops"};
-  for (const CostField& f : kFields) allowed.emplace_back(f.key);
+  for (const CostField& f : CostFields()) allowed.emplace_back(f.key);
   std::optional<Map> m = SubMap(tracing, "costs", allowed);
   if (!m) return;
-  // Built-in profiles. Only the default one exists so far; its values are
-  // the in-code defaults of CostProfile.
-  ReadEnum(*m, "profile", EnumTable<std::string>{{"default", "default"}}, &c->name);
+
+  if (const Node* n = m->Get("profile")) {
+    const std::string path = m->Path("profile");
+    const std::string detail = "or the path of a cost profile file, ending in .yaml or .yml";
+    if (!n->IsScalar()) {
+      FailExpected(*n, path, "one of default", detail);
+    } else if (n->scalar == "default") {
+      // The built-in profile: CostProfile's in-code defaults (scenarios/profiles/default.yaml).
+      *c = CostProfile{};
+    } else if (!HasProfileFileSuffix(n->scalar)) {
+      const std::string near = ClosestNameDetail(n->scalar, {"default"});
+      FailExpected(*n, path, "one of default", near.empty() ? detail : near + " " + detail);
+    } else {
+      // Relative to the scenario file's folder (to the working directory for
+      // a scenario that is not a file).
+      std::filesystem::path file(n->scalar);
+      if (file.is_relative()) file = std::filesystem::path(source_).parent_path() / file;
+      const std::string file_name = file.lexically_normal().string();
+      StatusOr<std::string> text = ReadProfileFile(file_name);
+      StatusOr<Node> doc = text.ok() ? ParseDocument(*text, file_name) : StatusOr<Node>(text.status());
+      if (!doc.ok()) {
+        Fail(n->origin, path, doc.status().message());
+      } else {
+        // Errors inside the profile point into the profile file; they sort
+        // where the scenario names it.
+        Decoder sub(file_name, overrides_, context_ + "cost profile: ");
+        CostProfile profile;
+        DecodeProfileDocument(sub, *doc, &profile);
+        for (const DecodeError& e : sub.errors()) errors_.push_back({n->origin, e.text});
+        if (sub.errors().empty()) *c = profile;
+      }
+    }
+  }
+  // Single fields override the profile's, wherever they are written.
   ReadSpeed(*m, "reference_flops", &c->reference_flops);
-  for (const CostField& f : kFields) ReadDouble(*m, f.key, Bound::NonNegative(), &(c->*f.field));
+  for (const CostField& f : CostFields()) ReadDouble(*m, f.key, Bound::NonNegative(), &(c->*f.field));
 }
 
 void Decoder::DecodeStorage(const Map& root, StorageSpec* st) {
