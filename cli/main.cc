@@ -2,6 +2,7 @@
 //
 //   tracesim run SCENARIO [--out DIR] [--seed N] [--set key.path=value ...] [--no-baseline]
 //   tracesim validate SCENARIO [--set key.path=value ...]
+//   tracesim calibrate [--out profile.yaml] [--repetitions K] [--quick]
 //
 // One simulation per process: `run` starts the overhead baseline (the same
 // scenario and seed with tracing disabled) as a child process of this same

@@ -89,8 +89,10 @@ struct BatchSpanProcessorSpec {
 // CPU cost of the real tracing code, ns per operation on the reference
 // machine (reference_flops); scaled by host speed. The default profile comes
 // from tracesim's micro benchmarks (bench/micro, RelWithDebInfo, on the
-// 2-core 2.6 GHz CI machine; see docs/performance.md). Figures marked
-// "estimate" have no real code path in tracesim yet (OTLP encode/decode).
+// 2-core 2.6 GHz CI machine; see docs/performance.md), also written out as
+// scenarios/profiles/default.yaml. `tracesim calibrate` measures a profile on
+// the machine at hand. Figures marked "estimate" price OTLP protobuf
+// encode/decode, which tracesim does not implement.
 struct CostProfile {
   std::string name = "default";
   double reference_flops = 1e9;
