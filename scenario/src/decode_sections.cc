@@ -492,9 +492,10 @@ void Decoder::DecodeCosts(const Map& tracing, CostProfile* c) {
 
 void Decoder::DecodeStorage(const Map& root, StorageSpec* st) {
   std::optional<Map> m =
-      SubMap(root, "storage", {"nodes", "host_speed", "partitioner", "replication_factor", "write_quorum"});
+      SubMap(root, "storage", {"nodes", "host_speed", "partitioner", "replication_factor", "write_quorum", "wal"});
   if (!m) return;
   const size_t errors_before = errors_.size();
+  ReadBool(*m, "wal", &st->wal);
   bool nodes_ok = ReadInt(*m, "nodes", Bound::AtLeast(1), &st->nodes) || m->Get("nodes") == nullptr;
   ReadSpeed(*m, "host_speed", &st->host_speed_flops);
 

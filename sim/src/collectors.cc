@@ -426,6 +426,12 @@ void Simulation::StorageWriter(int i) {
     const double flops = CostFlops(per_span * copy->spans.size());
     Execute(st.host, flops);
     cpu_.storage_cpu_s += flops / st.host->get_speed();
+    if (st.wal) {
+      // Logged and made durable before anything else: a write the log refuses
+      // is not acknowledged (the sender retries).
+      auto logged = st.wal->Append(copy->spans);
+      if (!logged.ok() || !st.wal->Acknowledge(logged->end_offset).ok()) continue;
+    }
     const TimePoint now = Now();
     uint64_t first_copies = 0;
     for (const auto& span : copy->spans) {

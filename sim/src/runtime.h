@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "simulation.h"
+#include "tracesim/pipeline/wal.h"
 
 namespace tracesim::sim {
 
@@ -81,6 +82,8 @@ struct Simulation::StorageRuntime {
   simgrid::s4u::Host* host = nullptr;
   simgrid::s4u::Mailbox* mailbox = nullptr;
   std::unique_ptr<pipeline::SpanStore> store;
+  // storage.wal: the log on the node's durable medium; it survives crashes.
+  std::unique_ptr<pipeline::WriteAheadLog> wal;
   struct Copy {
     SpanKey key;
     bool error = false;

@@ -265,7 +265,18 @@ void Simulation::StartServiceActors(int i) {
 void Simulation::StartStorageActors(int i) {
   StorageRuntime& st = *storage_[i];
   st.store = std::make_unique<pipeline::SpanStore>();
-  st.spans.clear();
+  if (scenario_.storage.wal) {
+    if (!st.wal) {
+      st.wal = std::make_unique<pipeline::WriteAheadLog>();
+    } else {
+      // Restart: replay the log into a fresh store. Its copies were never
+      // counted lost, so the copy accounting stays as it is.
+      pipeline::WalReplayResult replay = st.wal->Recover();
+      st.store->AppendBatch(std::move(replay.spans), Now());
+    }
+  } else {
+    st.spans.clear();
+  }
   sg4::Actor::create("storage-writer", st.host, [this, i] { StorageWriter(i); })->daemonize();
 }
 
@@ -287,6 +298,13 @@ void Simulation::Crash(sg4::Host* host) {
   }
   for (auto& st : storage_) {
     if (st->host != host || !st->store) continue;
+    if (st->wal) {
+      // Every copy the node acknowledged is in its log: the store is rebuilt
+      // from it at restart, nothing acknowledged is lost.
+      st->wal->Crash();
+      st->store->Clear();
+      continue;
+    }
     // An in-memory store without a WAL loses every copy it held; a span is
     // lost when that was its last copy.
     uint64_t lost = 0;

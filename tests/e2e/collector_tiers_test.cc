@@ -61,6 +61,12 @@ TEST(StorageReplicationTest, Rf3LosesNoAcknowledgedSpanWhenANodeCrashesRf1Does) 
   EXPECT_EQ(rf3.at("spans").at("dropped").at("crash_lost").get<uint64_t>(), 0u);
   EXPECT_EQ(rf3.at("spans").at("stored").get<uint64_t>(), rf3.at("spans").at("generated").get<uint64_t>());
   EXPECT_EQ(rf3.at("traces").at("broken").get<uint64_t>(), 0u);
+  // RF 1 with a write-ahead log: the crashed node rebuilds its store from the log.
+  const auto wal = ReadResults(out + "/rf1-wal");
+  ExpectConserved(wal);
+  EXPECT_EQ(wal.at("spans").at("dropped").at("crash_lost").get<uint64_t>(), 0u);
+  EXPECT_EQ(wal.at("spans").at("stored").get<uint64_t>(), wal.at("spans").at("generated").get<uint64_t>());
+  EXPECT_EQ(wal.at("traces").at("broken").get<uint64_t>(), 0u);
   // Three copies cost about three times the bytes.
   EXPECT_GT(rf3.at("sampling").at("bytes_stored").get<double>(),
             2.5 * rf1.at("sampling").at("bytes_stored").get<double>());

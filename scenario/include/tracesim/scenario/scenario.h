@@ -166,6 +166,10 @@ struct StorageSpec {
   pipeline::PartitionerConfig partitioner;  // YAML: a type name, or a mapping
   int replication_factor = 1;               // copies of every span, <= nodes
   int write_quorum = 0;                     // 0: floor(RF/2)+1 (Tempo's ingesters)
+  // Each node logs every write to a write-ahead log before acknowledging it;
+  // a crash then loses only unacknowledged data and the node's store is
+  // rebuilt from the log at restart.
+  bool wal = false;
 };
 
 enum class FailureType {
