@@ -373,46 +373,42 @@ bool Decoder::ReadSeconds(const Map& m, std::string_view key, const Bound& secon
   return true;
 }
 
-bool Decoder::ReadBandwidth(const Map& m, std::string_view key, double* out) {
+namespace {
+
+// A positive quantity written with units (a bandwidth, a speed): `parse` reads
+// the text, `expected` says what is accepted.
+bool ReadPositiveQuantity(Decoder& d, const Map& m, std::string_view key, const std::string& expected,
+                          StatusOr<double> (*parse)(std::string_view), double* out) {
   const Node* n = m.Get(key);
   if (n == nullptr) return false;
-  const std::string expected = "a bandwidth > 0 such as 1Gbps, 100Mbps or 125MBps (a bare number is bytes/s)";
   if (!n->IsScalar()) {
-    FailExpected(*n, m.Path(key), expected);
+    d.FailExpected(*n, m.Path(key), expected);
     return false;
   }
-  StatusOr<double> v = ParseBandwidth(n->scalar);
+  StatusOr<double> v = parse(n->scalar);
   if (!v.ok()) {
-    FailExpected(*n, m.Path(key), expected, v.status().message());
+    d.FailExpected(*n, m.Path(key), expected, v.status().message());
     return false;
   }
   if (!(*v > 0)) {
-    FailExpected(*n, m.Path(key), expected);
+    d.FailExpected(*n, m.Path(key), expected);
     return false;
   }
   *out = *v;
   return true;
 }
 
+}  // namespace
+
+bool Decoder::ReadBandwidth(const Map& m, std::string_view key, double* out) {
+  return ReadPositiveQuantity(*this, m, key,
+                              "a bandwidth > 0 such as 1Gbps, 100Mbps or 125MBps (a bare number is bytes/s)",
+                              ParseBandwidth, out);
+}
+
 bool Decoder::ReadSpeed(const Map& m, std::string_view key, double* out) {
-  const Node* n = m.Get(key);
-  if (n == nullptr) return false;
-  const std::string expected = "a speed > 0 in flop/s such as 1Gf or 500Mf (a bare number is flop/s)";
-  if (!n->IsScalar()) {
-    FailExpected(*n, m.Path(key), expected);
-    return false;
-  }
-  StatusOr<double> v = ParseSpeed(n->scalar);
-  if (!v.ok()) {
-    FailExpected(*n, m.Path(key), expected, v.status().message());
-    return false;
-  }
-  if (!(*v > 0)) {
-    FailExpected(*n, m.Path(key), expected);
-    return false;
-  }
-  *out = *v;
-  return true;
+  return ReadPositiveQuantity(
+      *this, m, key, "a speed > 0 in flop/s such as 1Gf or 500Mf (a bare number is flop/s)", ParseSpeed, out);
 }
 
 bool Decoder::ReadStringList(const Map& m, std::string_view key, std::vector<std::string>* out) {

@@ -11,6 +11,8 @@
 #include <variant>
 #include <vector>
 
+#include "scenario_test_support.h"
+
 namespace tracesim::scenario {
 namespace {
 
@@ -22,35 +24,23 @@ using ::testing::Not;
 const std::string kRoot = TRACESIM_SOURCE_DIR;
 const std::string kData = kRoot + "/tests/data/scenarios/";
 
-Scenario MustLoad(const std::string& path) {
-  StatusOr<Scenario> s = LoadScenarioFile(path);
-  EXPECT_TRUE(s.ok()) << s.status().message();
-  return s.ok() ? *s : Scenario{};
-}
+using testing::kBase;
 
-Scenario MustLoadString(std::string_view yaml) {
-  StatusOr<Scenario> s = LoadScenarioString(yaml, "test.yaml");
-  EXPECT_TRUE(s.ok()) << s.status().message();
-  return s.ok() ? *s : Scenario{};
-}
+// This file's loads are named "test.yaml".
+constexpr std::string_view kSourceName = "test.yaml";
 
+Scenario MustLoad(const std::string& path) { return testing::Loaded(LoadScenarioFile(path)); }
+
+Scenario MustLoadString(std::string_view yaml) { return testing::MustLoad(yaml, {}, kSourceName); }
+
+// Also checks that the error is InvalidArgument.
 std::string ErrorOf(std::string_view yaml) {
-  StatusOr<Scenario> s = LoadScenarioString(yaml, "test.yaml");
-  EXPECT_FALSE(s.ok()) << "loaded although it should not:\n" << yaml;
-  if (s.ok()) return "";
-  EXPECT_EQ(s.status().code(), StatusCode::kInvalidArgument);
-  return s.status().message();
+  StatusOr<Scenario> s = LoadScenarioString(yaml, kSourceName);
+  if (!s.ok()) {
+    EXPECT_EQ(s.status().code(), StatusCode::kInvalidArgument);
+  }
+  return testing::LoadError(s, yaml);
 }
-
-// A valid body that tests extend or break one key at a time.
-constexpr const char* kBase =
-    "name: t\n"
-    "services:\n"
-    "  - name: api\n"
-    "    calls: [db]\n"
-    "  - name: db\n"
-    "workload:\n"
-    "  entry: api\n";
 
 TEST(LoaderTest, Quickstart) {
   Scenario s = MustLoad(kRoot + "/scenarios/quickstart.yaml");
@@ -590,11 +580,7 @@ TEST(LoaderTest, Tracing) {
 }
 
 TEST(LoaderTest, CollectorProcessors) {
-  auto chain = [](const Scenario& s) {
-    std::vector<std::string> names;
-    for (const auto& e : s.collector_tiers.at(0).processors) names.push_back(e.name);
-    return names;
-  };
+  auto chain = [](const Scenario& s) { return testing::Chain(s.collector_tiers.at(0)); };
   using V = std::vector<std::string>;
   // Absent processors: the default chain, one batch with the Collector's defaults.
   EXPECT_EQ(chain(MustLoadString(std::string(kBase) + "collectors: {count: 3}\n")), V{"batch"});

@@ -6,6 +6,7 @@
 #include <variant>
 #include <vector>
 
+#include "scenario_test_support.h"
 #include "tracesim/scenario/loader.h"
 
 namespace tracesim::scenario {
@@ -27,15 +28,11 @@ std::vector<Override> Sets(std::initializer_list<const char*> texts) {
 }
 
 Scenario MustLoad(std::initializer_list<const char*> sets) {
-  StatusOr<Scenario> s = LoadScenarioFile(kQuickstart, Sets(sets));
-  EXPECT_TRUE(s.ok()) << s.status().message();
-  return s.ok() ? *s : Scenario{};
+  return testing::Loaded(LoadScenarioFile(kQuickstart, Sets(sets)));
 }
 
 std::string ErrorOf(std::initializer_list<const char*> sets) {
-  StatusOr<Scenario> s = LoadScenarioFile(kQuickstart, Sets(sets));
-  EXPECT_FALSE(s.ok());
-  return s.ok() ? std::string() : s.status().message();
+  return testing::LoadError(LoadScenarioFile(kQuickstart, Sets(sets)), kQuickstart);
 }
 
 TEST(ParseOverrideTest, SplitsAtTheFirstEquals) {

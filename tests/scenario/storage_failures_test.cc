@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "scenario_test_support.h"
 #include "tracesim/scenario/loader.h"
 
 namespace tracesim::scenario {
@@ -14,26 +15,9 @@ namespace {
 using std::chrono::milliseconds;
 using ::testing::HasSubstr;
 
-constexpr const char* kBase =
-    "name: t\n"
-    "services:\n"
-    "  - name: api\n"
-    "    calls: [db]\n"
-    "  - name: db\n"
-    "workload:\n"
-    "  entry: api\n";  // 7 lines
-
-Scenario MustLoad(const std::string& yaml) {
-  StatusOr<Scenario> s = LoadScenarioString(yaml, "t.yaml");
-  EXPECT_TRUE(s.ok()) << s.status().message();
-  return s.ok() ? *s : Scenario{};
-}
-
-std::string ErrorOf(const std::string& yaml) {
-  StatusOr<Scenario> s = LoadScenarioString(yaml, "t.yaml");
-  EXPECT_FALSE(s.ok()) << "loaded although it should not:\n" << yaml;
-  return s.ok() ? std::string() : s.status().message();
-}
+using testing::ErrorOf;
+using testing::kBase;
+using testing::MustLoad;
 
 TEST(StorageTest, PartitionerForms) {
   for (const char* type : {"otel_ring", "jump", "rendezvous", "bounded_load"}) {

@@ -7,6 +7,7 @@
 #include <variant>
 #include <vector>
 
+#include "scenario_test_support.h"
 #include "tracesim/scenario/loader.h"
 
 namespace tracesim::scenario {
@@ -17,32 +18,10 @@ using std::chrono::seconds;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-constexpr const char* kBase =
-    "name: t\n"
-    "services:\n"
-    "  - name: api\n"
-    "    calls: [db]\n"
-    "  - name: db\n"
-    "workload:\n"
-    "  entry: api\n";  // 7 lines: what tests append starts on line 8
-
-Scenario MustLoad(const std::string& yaml, const std::vector<Override>& overrides = {}) {
-  StatusOr<Scenario> s = LoadScenarioString(yaml, "t.yaml", overrides);
-  EXPECT_TRUE(s.ok()) << s.status().message();
-  return s.ok() ? *s : Scenario{};
-}
-
-std::string ErrorOf(const std::string& yaml, const std::vector<Override>& overrides = {}) {
-  StatusOr<Scenario> s = LoadScenarioString(yaml, "t.yaml", overrides);
-  EXPECT_FALSE(s.ok()) << "loaded although it should not:\n" << yaml;
-  return s.ok() ? std::string() : s.status().message();
-}
-
-std::vector<std::string> Chain(const CollectorTierSpec& tier) {
-  std::vector<std::string> names;
-  for (const auto& e : tier.processors) names.push_back(e.name);
-  return names;
-}
+using testing::Chain;
+using testing::ErrorOf;
+using testing::kBase;
+using testing::MustLoad;
 
 using Names = std::vector<std::string>;
 
