@@ -87,7 +87,10 @@ Status Convert(const YAML::Node& in, std::string_view source, int override_index
     case YAML::NodeType::Map: {
       out->kind = Node::Kind::kMap;
       for (auto it = in.begin(); it != in.end(); ++it) {
-        const YAML::Node& key = it->first;
+        // Copies, not references: yaml-cpp's iterator returns a temporary
+        // whose members a reference would outlive (stack-use-after-scope).
+        const YAML::Node key = it->first;
+        const YAML::Node value = it->second;
         if (!key.IsScalar() && !key.IsNull()) {
           return Status::InvalidArgument(
               Location(source, key.Mark(), override_index) + ": " + (path.empty() ? "(document)" : path) +
@@ -107,8 +110,7 @@ Status Convert(const YAML::Node& in, std::string_view source, int override_index
         MapEntry entry;
         entry.key = std::move(name);
         entry.key_origin = ToOrigin(key.Mark(), override_index);
-        Status st =
-            Convert(it->second, source, override_index, depth + 1, child_path, node_count, &entry.value);
+        Status st = Convert(value, source, override_index, depth + 1, child_path, node_count, &entry.value);
         if (!st.ok()) return st;
         // An empty value ("key:") has no position of its own: use the key's.
         if (entry.value.origin.line < 0) entry.value.origin = entry.key_origin;

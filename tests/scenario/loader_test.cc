@@ -769,3 +769,39 @@ TEST(LoaderTest, AnchorsAndAliasesWork) {
 
 }  // namespace
 }  // namespace tracesim::scenario
+
+namespace tracesim::scenario {
+namespace {
+
+// Regression: Convert() bound `const YAML::Node&` to members of the temporary
+// yaml-cpp's map iterator returns (stack-use-after-scope under ASan; silently
+// worked in release builds). Many keys and nested mappings exercise it; the
+// sanitizer build in CI (scripts/sanitize.sh) is what makes this test bite.
+TEST(LoaderRegressionTest, MapKeysOutliveYamlIteratorTemporaries) {
+  auto sc = LoadScenarioString(R"(name: regression
+seed: 9
+platform: {topology: star, host_link: {bandwidth: 1Gbps, latency: 50us, sharing: fatpipe}}
+services:
+  - {name: a, host_speed: 2Gf, work: {mean: 1ms, distribution: constant}, calls: [{service: b, count: 2}]}
+  - {name: b, error_rate: 0.5}
+workload: {entry: a, arrival: constant, rate: 10}
+tracing: {sampler: {type: traceidratio, ratio: 0.5}, batch_span_processor: {max_queue_size: 100, max_export_batch_size: 10}}
+)",
+                               "regression.yaml");
+  ASSERT_TRUE(sc.ok()) << sc.status().message();
+  EXPECT_EQ(sc->name, "regression");
+  EXPECT_EQ(sc->seed, 9u);
+  EXPECT_EQ(sc->platform.host_link.sharing, LinkSpec::Sharing::kFatpipe);
+  ASSERT_EQ(sc->services.size(), 2u);
+  EXPECT_DOUBLE_EQ(sc->services[0].host_speed_flops, 2e9);
+  EXPECT_EQ(sc->services[0].work_distribution, Distribution::kConstant);
+  ASSERT_EQ(sc->services[0].calls.size(), 1u);
+  EXPECT_EQ(sc->services[0].calls[0].count, 2);
+  EXPECT_DOUBLE_EQ(sc->services[1].error_rate, 0.5);
+  EXPECT_EQ(sc->workload.arrival, ArrivalProcess::kConstant);
+  EXPECT_EQ(sc->tracing.sampler.type, "traceidratio");
+  EXPECT_EQ(sc->tracing.batch_span_processor.max_export_batch_size, 10);
+}
+
+}  // namespace
+}  // namespace tracesim::scenario
