@@ -34,6 +34,13 @@ constexpr uint64_t ByteSwap64(uint64_t v) {
 }
 static_assert(ByteSwap64(0x0102030405060708ULL) == 0x0807060504030201ULL);
 
+// The spec's description of a TraceIdRatioBased sampler (Go and Java variants).
+std::string TraceIdRatioDescription(double ratio) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "TraceIdRatioBased{%.6f}", ratio);
+  return buf;
+}
+
 double ClampRatio(double ratio) {
   if (!(ratio > 0.0)) return 0.0;  // also NaN
   return ratio >= 1.0 ? 1.0 : ratio;
@@ -51,11 +58,7 @@ class GoTraceIdRatioSampler final : public Sampler {
     return {x < bound_ ? SamplingDecision::kRecordAndSample : SamplingDecision::kDrop, std::nullopt};
   }
 
-  std::string Description() const override {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "TraceIdRatioBased{%.6f}", ratio_);
-    return buf;
-  }
+  std::string Description() const override { return TraceIdRatioDescription(ratio_); }
 
  private:
   double ratio_;
@@ -74,11 +77,7 @@ class JavaTraceIdRatioSampler final : public Sampler {
             std::nullopt};
   }
 
-  std::string Description() const override {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "TraceIdRatioBased{%.6f}", ratio_);
-    return buf;
-  }
+  std::string Description() const override { return TraceIdRatioDescription(ratio_); }
 
  private:
   double ratio_;

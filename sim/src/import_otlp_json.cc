@@ -105,16 +105,13 @@ Status ParseStatus(const json& span, const std::string& path, SpanStatus* status
 
 Status RequireHexId(const json& obj, std::string_view key, const std::string& path, size_t width,
                     bool optional, std::string* out) {
-  const json* v = Member(obj, key);
-  if (v == nullptr || (optional && v->is_string() && v->get_ref<const std::string&>().empty())) {
-    if (optional) {
-      out->clear();
-      return Status::Ok();
-    }
-    return Status::InvalidArgument("missing " + path);
+  const std::string* found = nullptr;
+  if (Status st = FindIdString(obj, key, path, optional, &found); !st.ok()) return st;
+  if (found == nullptr) {
+    out->clear();
+    return Status::Ok();
   }
-  if (!v->is_string()) return Status::InvalidArgument(path + " must be a hex string, got " + TypeName(*v));
-  const std::string& s = v->get_ref<const std::string&>();
+  const std::string& s = *found;
   std::string why;
   std::optional<std::string> id = NormalizeHexId(s, width, width, &why);
   if (!id) return Status::InvalidArgument(path + ": bad id \"" + s + "\": " + why);

@@ -12,16 +12,13 @@ using pipeline::SpanStatus;
 
 Status RequireZipkinId(const json& obj, std::string_view key, const std::string& path, bool trace_id,
                        bool optional, std::string* out) {
-  const json* v = Member(obj, key);
-  if (v == nullptr || (optional && v->is_string() && v->get_ref<const std::string&>().empty())) {
-    if (optional) {
-      out->clear();
-      return Status::Ok();
-    }
-    return Status::InvalidArgument("missing " + path);
+  const std::string* found = nullptr;
+  if (Status st = FindIdString(obj, key, path, optional, &found); !st.ok()) return st;
+  if (found == nullptr) {
+    out->clear();
+    return Status::Ok();
   }
-  if (!v->is_string()) return Status::InvalidArgument(path + " must be a hex string, got " + TypeName(*v));
-  const std::string& raw = v->get_ref<const std::string&>();
+  const std::string& raw = *found;
   std::string why;
   std::optional<std::string> id;
   if (trace_id && raw.size() != 16 && raw.size() != 32) {

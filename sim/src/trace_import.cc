@@ -328,6 +328,18 @@ const nlohmann::json* Member(const nlohmann::json& obj, std::string_view key) {
   return &*it;
 }
 
+Status FindIdString(const nlohmann::json& obj, std::string_view key, const std::string& path, bool optional,
+                    const std::string** value) {
+  *value = nullptr;
+  const nlohmann::json* v = Member(obj, key);
+  if (v == nullptr || (optional && v->is_string() && v->get_ref<const std::string&>().empty())) {
+    return optional ? Status::Ok() : Status::InvalidArgument("missing " + path);
+  }
+  if (!v->is_string()) return Status::InvalidArgument(path + " must be a hex string, got " + TypeName(*v));
+  *value = &v->get_ref<const std::string&>();
+  return Status::Ok();
+}
+
 Status RequireString(const nlohmann::json& obj, std::string_view key, const std::string& path,
                      std::string* out) {
   const nlohmann::json* v = Member(obj, key);

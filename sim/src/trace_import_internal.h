@@ -92,6 +92,12 @@ Status JsonSyntaxStatus(const std::string& file, const JsonSyntaxError& e);
 std::string TypeName(const nlohmann::json& j);
 // Member `key` of `obj`, or nullptr when absent (a JSON null counts as absent).
 const nlohmann::json* Member(const nlohmann::json& obj, std::string_view key);
+
+// The string member `key` of `obj`, for a hex id. Sets *value to nullptr when
+// the member is absent (or an empty string) and `optional`; an error when it
+// is required and missing, or not a string. `path` names the member in errors.
+Status FindIdString(const nlohmann::json& obj, std::string_view key, const std::string& path, bool optional,
+                    const std::string** value);
 // Required string member; "missing <path>" / "<path> must be a string, got <type>".
 Status RequireString(const nlohmann::json& obj, std::string_view key, const std::string& path,
                      std::string* out);
