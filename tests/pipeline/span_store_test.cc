@@ -9,6 +9,7 @@
 
 #include "tracesim/pipeline/random.h"
 #include "tracesim/pipeline/span_codec.h"
+#include "tracesim/pipeline/span_store_index.h"
 
 namespace tracesim::pipeline {
 namespace {
@@ -486,6 +487,49 @@ TEST(SpanStoreTest, CodecAndDiskBytesOfABlockAreItsEncodingAndItsCompressedEstim
   EXPECT_EQ(cheap.FindTrace(spans[0].trace_id).empty(), false);
 }
 
+// Regression for the cut's encoding path (attribute lists copied from the arena
+// into the span encoding): every attribute type, trace states, parent
+// back-references and raw parents, checked byte for byte through the size.
+TEST(SpanStoreTest, CodecBytesOfABlockWithEveryFieldEqualEncodeSpans) {
+  Rng rng(31);
+  SpanStore store(Options(5000));
+  std::vector<SpanData> spans;
+  std::map<TraceId, std::vector<uint64_t>> ids_of_trace;
+  for (int i = 0; i < 3000; ++i) {
+    const TraceId t{0, 1 + rng.Uniform(200)};
+    SpanData s =
+        MakeSpan(t, rng.NextU64() | 1, static_cast<ServiceId>(rng.Uniform(300)),
+                 static_cast<int64_t>(rng.Uniform(1ull << 40)), static_cast<int64_t>(rng.Uniform(1u << 24)),
+                 static_cast<OperationId>(rng.Uniform(100000)));
+    std::vector<uint64_t>& earlier = ids_of_trace[t];
+    if (!earlier.empty() && rng.Uniform(2)) {
+      s.parent_span_id = SpanId{earlier[rng.Uniform(earlier.size())]};  // a back-reference when grouped
+    } else if (rng.Uniform(2)) {
+      s.parent_span_id = SpanId{rng.NextU64() | 1};  // raw
+    }
+    earlier.push_back(s.span_id.value);
+    s.kind = static_cast<SpanKind>(rng.Uniform(5));
+    s.status = static_cast<SpanStatus>(rng.Uniform(3));
+    s.trace_flags = static_cast<uint8_t>(rng.NextU64());
+    for (uint64_t a = rng.Uniform(5); a > 0; --a) s.attributes.push_back(RandomAttribute(rng));
+    if (rng.Uniform(4) == 0) s.trace_state = std::string(rng.Uniform(200), 'x') + std::to_string(i);
+    spans.push_back(s);
+    store.Append(std::move(s), kTimeZero);
+  }
+  store.MaybeCutBlock(kTimeZero + seconds(60));
+  ASSERT_EQ(store.block_count(), 1u);
+  std::stable_sort(spans.begin(), spans.end(), [](const SpanData& a, const SpanData& b) {
+    return std::tuple(a.trace_id, a.start, a.span_id) < std::tuple(b.trace_id, b.start, b.span_id);
+  });
+  std::vector<uint8_t> bytes;
+  EncodeSpans(spans, bytes);
+  EXPECT_EQ(store.codec_bytes(), bytes.size());
+  const uint64_t disk =
+      EstimateCompression(bytes, SpanStoreOptions{}.disk_estimate_sample_bytes).estimated_bytes;
+  EXPECT_EQ(store.disk_bytes_estimate(), disk);
+  EXPECT_EQ(store.TakeFlushBytes(), disk);
+}
+
 TEST(SpanStoreTest, CutBlocksStayUnder120BytesPerSpan) {
   // Spans like the benchmark's: parent set, two attributes, 10 spans per trace.
   SpanStore store(Options(8192));
@@ -551,6 +595,274 @@ TEST(SpanStoreTest, RetentionOptionAndApplyRetention) {
   early.Append(MakeSpan(TraceId{0, 1}, 1, 0, 0, 1), kTimeZero);
   EXPECT_EQ(early.ApplyRetention(FromNanos(INT64_MIN + 5)), 0u);
   EXPECT_EQ(early.span_count(), 1u);
+}
+
+// ---------------------------------------------------------------- trace index
+
+// Distinct trace ids with equal fingerprints (see TraceFingerprint's contract).
+TraceId CollidingWith(const TraceId& a, uint64_t other_hi) {
+  return TraceId{other_hi,
+                 a.lo ^ TraceFingerprint(TraceId{a.hi, 0}) ^ TraceFingerprint(TraceId{other_hi, 0})};
+}
+
+TEST(TraceIndexTest, FingerprintIsDeterministicAndCollisionsCanBeBuilt) {
+  const TraceId a{0x0123456789abcdefULL, 0xfedcba9876543210ULL};
+  EXPECT_EQ(TraceFingerprint(a), TraceFingerprint(a));
+  EXPECT_NE(TraceFingerprint(a), TraceFingerprint(TraceId{a.hi, a.lo + 1}));
+  EXPECT_NE(TraceFingerprint(a), TraceFingerprint(TraceId{a.hi + 1, a.lo}));
+  const TraceId b = CollidingWith(a, 42);
+  EXPECT_NE(a, b);
+  EXPECT_EQ(TraceFingerprint(a), TraceFingerprint(b));
+}
+
+// The index against a multiset of (fingerprint, block, trace): random inserts and
+// erases, with fingerprints from a tiny domain so clusters are long and shared.
+TEST(TraceIndexTest, MatchesAReferenceUnderInsertsAndErasesWithCollidingFingerprints) {
+  Rng rng(77);
+  TraceIndex index;
+  std::set<std::tuple<uint64_t, uint32_t, uint32_t>> reference;
+  std::vector<std::tuple<uint64_t, uint32_t, uint32_t>> live;
+  auto check = [&](uint64_t fp) {
+    std::vector<std::pair<uint32_t, uint32_t>> got, want;
+    index.ForEach(fp, [&](const TraceIndex::Entry& e) {
+      EXPECT_EQ(e.fingerprint, fp);
+      EXPECT_EQ(e.row_begin, e.trace * 3);  // payload stored as given
+      EXPECT_EQ(e.rows, e.block + 1);
+      EXPECT_EQ(e.attr_begin, uint64_t{e.trace} << 33);
+      got.emplace_back(e.block, e.trace);
+    });
+    for (auto it = reference.lower_bound({fp, 0, 0}); it != reference.end() && std::get<0>(*it) == fp; ++it) {
+      want.emplace_back(std::get<1>(*it), std::get<2>(*it));
+    }
+    std::sort(got.begin(), got.end());
+    ASSERT_EQ(got, want) << "fingerprint " << fp;
+  };
+  size_t max_size = 0;
+  for (int step = 0; step < 20000; ++step) {
+    // Grow to ~3000 entries, then shrink to 0, so both rehash directions run.
+    const bool insert = step < 10000 ? rng.Uniform(4) != 0 : rng.Uniform(4) == 0;
+    if (insert || live.empty()) {
+      // Fingerprints 0..63 and some with high bits, all sharing home slots.
+      const uint64_t fp = rng.Uniform(64) | (rng.Uniform(2) ? uint64_t{1} << 63 : 0);
+      const uint32_t block = static_cast<uint32_t>(rng.Uniform(50));
+      const uint32_t trace = static_cast<uint32_t>(rng.Uniform(1000));
+      if (!reference.insert({fp, block, trace}).second) continue;
+      live.emplace_back(fp, block, trace);
+      index.Insert(TraceIndex::Entry{fp, block, trace, trace * 3, block + 1, uint64_t{trace} << 33});
+    } else {
+      const size_t k = rng.Uniform(live.size());
+      const auto [fp, block, trace] = live[k];
+      live[k] = live.back();
+      live.pop_back();
+      reference.erase({fp, block, trace});
+      ASSERT_TRUE(index.Erase(fp, block, trace));
+      ASSERT_FALSE(index.Erase(fp, block, trace));  // already gone
+    }
+    ASSERT_EQ(index.size(), reference.size());
+    max_size = std::max(max_size, index.size());
+    if (step % 97 == 0) {
+      for (uint64_t fp = 0; fp < 64; ++fp) {
+        check(fp);
+        check(fp | uint64_t{1} << 63);
+      }
+    }
+    // Load stays in (1/8, 3/4] above the minimum capacity.
+    ASSERT_LE(4 * index.size(), 3 * index.capacity());
+    if (index.capacity() > TraceIndex::kMinCapacity) ASSERT_GE(8 * index.size(), index.capacity());
+  }
+  EXPECT_GT(max_size, 1000u);
+  EXPECT_FALSE(index.Erase(5, 1, 1));
+  index.Clear();
+  EXPECT_EQ(index.size(), 0u);
+  EXPECT_EQ(index.memory_bytes(), 0u);
+  int calls = 0;
+  index.ForEach(5, [&](const TraceIndex::Entry&) { ++calls; });
+  EXPECT_EQ(calls, 0);
+}
+
+// FindTrace against the spans appended, for every trace and some absent ids.
+void ExpectFindTraceMatches(const SpanStore& store, std::map<TraceId, std::vector<SpanData>> expected,
+                            const std::vector<TraceId>& absent = {}) {
+  for (auto& [trace, spans] : expected) {
+    std::stable_sort(spans.begin(), spans.end(), [](const SpanData& a, const SpanData& b) {
+      return std::pair(a.start, a.span_id) < std::pair(b.start, b.span_id);
+    });
+    ASSERT_EQ(KeysOf(store.FindTrace(trace)), KeysOf(spans)) << trace.ToHex();
+  }
+  for (const TraceId& id : absent) ASSERT_TRUE(store.FindTrace(id).empty()) << id.ToHex();
+}
+
+TEST(SpanStoreIndexTest, TracesSpanningManyBlocksAreFoundWhole) {
+  SpanStore store(Options(64));
+  Rng rng(11);
+  std::map<TraceId, std::vector<SpanData>> expected;
+  std::vector<TraceId> traces;
+  for (int t = 0; t < 30; ++t) traces.push_back(TraceId{rng.NextU64(), rng.NextU64()});
+  const TraceId everywhere{0, 1};  // one span in every block and in the head
+  for (int i = 0; i < 64 * 40 + 10; ++i) {
+    const TraceId& t = i % 64 == 0 ? everywhere : traces[rng.Uniform(traces.size())];
+    SpanData s = MakeSpan(t, rng.NextU64() | 1, 0, static_cast<int64_t>(rng.Uniform(1u << 30)), 5);
+    s.attributes = {Attribute{1, static_cast<int64_t>(i)}};
+    expected[t].push_back(s);
+    store.Append(std::move(s), kTimeZero);
+  }
+  ASSERT_EQ(store.block_count(), 40u);
+  EXPECT_EQ(store.FindTrace(everywhere).size(), 41u);
+  ExpectFindTraceMatches(store, expected, {TraceId{0, 2}, TraceId{1, 1}});
+}
+
+TEST(SpanStoreIndexTest, LookupsStayExactWhenRetentionDropsBlocksAnywhereAndIdsAreReused) {
+  SpanStore store(Options(50));
+  Rng rng(12);
+  std::map<TraceId, std::vector<SpanData>> expected;
+  std::map<TraceId, std::vector<SpanData>> dropped;
+  std::vector<TraceId> traces;
+  for (int t = 0; t < 40; ++t) traces.push_back(TraceId{rng.NextU64(), rng.NextU64()});
+  constexpr int64_t kSecond = 1'000'000'000;
+  // Block k holds spans ending around k seconds; every third block also holds one
+  // long span, so it outlives the newer blocks around it.
+  for (int k = 0; k < 12; ++k) {
+    for (int j = 0; j < 50; ++j) {
+      const TraceId& t = traces[rng.Uniform(traces.size())];
+      const int64_t duration = (k % 3 == 0 && j == 0) ? 1000 * kSecond : 1;
+      SpanData s = MakeSpan(t, rng.NextU64() | 1, 0, k * kSecond + j, duration);
+      expected[t].push_back(s);
+      store.Append(std::move(s), kTimeZero);
+    }
+  }
+  ASSERT_EQ(store.block_count(), 12u);
+  // Drops blocks 1, 2, 4, 5, 7, 8 (ended before 9 s) and keeps 0, 3, 6, 9, 10, 11.
+  const size_t dropped_spans = store.DropBlocksEndedBefore(FromNanos(9 * kSecond));
+  EXPECT_EQ(dropped_spans, 6u * 50u);
+  EXPECT_EQ(store.block_count(), 6u);
+  // Rebuild the expectation: a span survives iff its block survives.
+  std::map<TraceId, std::vector<SpanData>> kept;
+  for (auto& [t, spans] : expected) {
+    for (const SpanData& s : spans) {
+      const int64_t block = ToNanos(s.start) / kSecond;
+      if (block % 3 == 0 || block >= 9) kept[t].push_back(s);
+    }
+  }
+  std::vector<TraceId> gone;
+  for (const auto& [t, spans] : expected) {
+    if (!kept.count(t)) gone.push_back(t);
+  }
+  ExpectFindTraceMatches(store, kept, gone);
+  // New blocks reuse the freed block ids; old and new are both found.
+  for (int j = 0; j < 50 * 7 + 3; ++j) {
+    const TraceId& t = traces[rng.Uniform(traces.size())];
+    SpanData s = MakeSpan(t, rng.NextU64() | 1, 0, 100 * kSecond + j, 1);
+    kept[t].push_back(s);
+    store.Append(std::move(s), kTimeZero);
+  }
+  EXPECT_EQ(store.block_count(), 13u);
+  gone.clear();
+  ExpectFindTraceMatches(store, kept);
+  // Dropping everything but the head leaves only head spans findable.
+  store.DropBlocksEndedBefore(kTimeInfinite);
+  EXPECT_EQ(store.block_count(), 0u);
+  EXPECT_EQ(store.span_count(), 3u);
+  size_t found = 0;
+  for (const TraceId& t : traces) found += store.FindTrace(t).size();
+  EXPECT_EQ(found, 3u);
+}
+
+TEST(SpanStoreIndexTest, ClearEmptiesTheIndex) {
+  SpanStore store(Options(10));
+  for (int i = 0; i < 95; ++i)
+    store.Append(MakeSpan(TraceId{9, uint64_t(i % 7 + 1)}, i + 1, 0, i, 1), kTimeZero);
+  ASSERT_EQ(store.block_count(), 9u);
+  ASSERT_EQ(store.FindTrace(TraceId{9, 1}).size(), 14u);
+  store.Clear();
+  for (uint64_t t = 1; t <= 7; ++t) EXPECT_TRUE(store.FindTrace(TraceId{9, t}).empty());
+  for (int i = 0; i < 25; ++i) store.Append(MakeSpan(TraceId{9, 1}, i + 1, 0, i, 1), kTimeZero);
+  EXPECT_EQ(store.block_count(), 2u);
+  EXPECT_EQ(store.FindTrace(TraceId{9, 1}).size(), 25u);
+  EXPECT_TRUE(store.FindTrace(TraceId{9, 2}).empty());
+}
+
+TEST(SpanStoreIndexTest, TraceIdsWithTheSameFingerprintAreBothFoundExactly) {
+  const TraceId a{0xaaaa, 0x1111};
+  const TraceId b = CollidingWith(a, 0xbbbb);
+  const TraceId c = CollidingWith(a, 0xcccc);  // never stored
+  ASSERT_EQ(TraceFingerprint(a), TraceFingerprint(b));
+  ASSERT_EQ(TraceFingerprint(a), TraceFingerprint(c));
+  SpanStore store(Options(4));
+  std::map<TraceId, std::vector<SpanData>> expected;
+  // a and b in the same blocks and in separate ones, plus filler traces.
+  const TraceId order[] = {a, b, TraceId{0, 1}, a, b, b, TraceId{0, 2}, TraceId{0, 3}, a, TraceId{0, 4}, b,
+                           a, a};
+  int64_t start = 0;
+  for (const TraceId& t : order) {
+    SpanData s = MakeSpan(t, static_cast<uint64_t>(start + 1), 0, start, 1);
+    ++start;
+    expected[t].push_back(s);
+    store.Append(std::move(s), kTimeZero);
+  }
+  ASSERT_EQ(store.block_count(), 3u);
+  ExpectFindTraceMatches(store, expected, {c});
+  for (const SpanData& s : store.FindTrace(a)) EXPECT_EQ(s.trace_id, a);
+  for (const SpanData& s : store.FindTrace(b)) EXPECT_EQ(s.trace_id, b);
+  // Dropping the first block removes its a and b entries only.
+  EXPECT_EQ(store.DropBlocksEndedBefore(FromNanos(5)), 4u);  // block 0 ends at 4 ns
+  EXPECT_EQ(store.FindTrace(a).size(), 3u);                  // starts 8, 11 (block 2) and 12 (head)
+  EXPECT_EQ(store.FindTrace(b).size(), 3u);                  // starts 4, 5 (block 1) and 10 (block 2)
+  EXPECT_TRUE(store.FindTrace(c).empty());
+}
+
+// ---------------------------------------------------------------- flush bytes
+
+TEST(SpanStoreTest, TakeFlushBytesReturnsTheDiskBytesOfBlocksCutSinceTheLastCall) {
+  SpanStore store(Options(100));
+  EXPECT_EQ(store.TakeFlushBytes(), 0u);
+  Rng rng(13);
+  auto append = [&](int n) {
+    for (int i = 0; i < n; ++i) {
+      SpanData s = MakeSpan(TraceId{1, 1 + rng.Uniform(20)}, rng.NextU64(), 0,
+                            static_cast<int64_t>(rng.Uniform(1000000)), 10);
+      s.attributes = {Attribute{1, int64_t{200}}};
+      store.Append(std::move(s), kTimeZero);
+    }
+  };
+  append(99);  // head only: nothing cut, nothing to flush
+  EXPECT_EQ(store.TakeFlushBytes(), 0u);
+  const uint64_t head_bytes = store.disk_bytes_estimate();  // the head counts its codec bytes
+  append(1);                                                // cut
+  ASSERT_EQ(store.block_count(), 1u);
+  const uint64_t first = store.disk_bytes_estimate();
+  EXPECT_GT(first, 0u);
+  EXPECT_LT(first, head_bytes);  // compressed and grouped
+  EXPECT_EQ(store.TakeFlushBytes(), first);
+  EXPECT_EQ(store.TakeFlushBytes(), 0u);  // reset by the call
+  append(200);                            // two more cuts, empty head
+  ASSERT_EQ(store.block_count(), 3u);
+  ASSERT_EQ(store.head_span_count(), 0u);
+  EXPECT_EQ(store.TakeFlushBytes(), store.disk_bytes_estimate() - first);
+  // A block cut and then dropped by retention before the take still counts.
+  const uint64_t three_blocks = store.disk_bytes_estimate();
+  append(100);
+  ASSERT_EQ(store.block_count(), 4u);
+  const uint64_t fourth = store.disk_bytes_estimate() - three_blocks;
+  EXPECT_GT(fourth, 0u);
+  EXPECT_EQ(store.DropBlocksEndedBefore(kTimeInfinite), 400u);
+  EXPECT_EQ(store.disk_bytes_estimate(), 0u);
+  EXPECT_EQ(store.TakeFlushBytes(), fourth);
+  // MaybeCutBlock's cut is counted too.
+  append(30);
+  store.MaybeCutBlock(kTimeZero + seconds(60));
+  ASSERT_EQ(store.block_count(), 1u);
+  EXPECT_EQ(store.TakeFlushBytes(), store.disk_bytes_estimate());
+  // Clear loses what was not taken (a crash before the flush).
+  append(100);
+  store.Clear();
+  EXPECT_EQ(store.TakeFlushBytes(), 0u);
+  // Without the estimate, blocks have no disk size.
+  SpanStoreOptions no_estimate = Options(10);
+  no_estimate.estimate_disk_bytes = false;
+  SpanStore cheap(no_estimate);
+  for (int i = 0; i < 30; ++i) cheap.Append(MakeSpan(TraceId{0, 1}, i + 1, 0, i, 1), kTimeZero);
+  EXPECT_EQ(cheap.block_count(), 3u);
+  EXPECT_EQ(cheap.TakeFlushBytes(), 0u);
 }
 
 }  // namespace

@@ -1,8 +1,12 @@
 // An in-memory span store shaped like Tempo's ingester/backend blocks.
 //
 // Layout:
-//  - Spans are appended into a mutable *head block* (SpanData in append order,
-//    plus a hash index trace id -> chain of head spans).
+//  - Spans are appended into a mutable *head block*, already in block form: a
+//    48-byte row per span in arrival order (span id, parent id, start, duration,
+//    service, operation, kind|status, trace flags), the attributes encoded at
+//    append time into an arena (the span_codec attribute encoding, one list per
+//    span), a sparse trace-state column, and a hash index trace id -> head trace
+//    (its number, and the chain of its spans).
 //  - The head is *cut* into an immutable block when it holds max_block_spans
 //    spans or is older than max_block_age (age = now - time of the first append
 //    into the empty head). Append cuts on size after inserting, and on age before
@@ -10,19 +14,25 @@
 //    MaybeCutBlock(now) cuts on either, for the driver's periodic tick;
 //    NextCutDeadline() says when the age cut falls due.
 //  - Inside a cut block spans are grouped by trace, traces ascending by trace id,
-//    spans of a trace by (start, span id, arrival order). A cut block is
-//    columnar: fixed-width columns (span id, parent id, start, duration, service,
-//    operation, kind|status, trace flags) plus a packed attribute arena (the
-//    span_codec attribute encoding, one list per span, in block order) and a
-//    sparse trace-state column; FindTrace decodes spans back into SpanData.
-//    Each block has a sorted trace index (trace id -> span range and arena
-//    offset, binary search), a Bloom filter over its trace ids (~1 % false
-//    positives) so FindTrace skips most blocks without a search, and a summary
-//    (min/max start, max end, min/max duration, service and operation sets,
-//    statuses present) so SearchTraces skips whole blocks.
+//    spans of a trace by (start, span id, arrival order). The cut is a counting
+//    sort of the head rows by trace, a gather of the rows and a copy of the
+//    attribute lists in that order (nothing is decoded or re-encoded). A block
+//    has the same rows, arena and trace-state column as the head, in block
+//    order; FindTrace decodes spans back into SpanData. Rows, not columns: a
+//    trace's spans are contiguous, so a lookup touches one or two pages per block.
+//    Each block has a sorted trace list (trace id -> row range and arena offset)
+//    and a summary (min/max start, max end, min/max duration, service and
+//    operation sets, statuses present) so SearchTraces skips whole blocks.
+//  - A store-wide trace index (TraceIndex, span_store_index.h) maps a 64-bit
+//    fingerprint of each trace id to the (block, trace list slot, rows) entries
+//    holding it; it is updated at the cut, when retention drops blocks and by Clear, so
+//    FindTrace costs one hash probe plus one check per block holding the trace,
+//    whatever the number of blocks. Fingerprint collisions are resolved against
+//    the trace id stored in the block.
 //  - Capacity accounting: at the cut, the block is also encoded with span_codec
 //    (the bytes a flushed block would hold) and its compressed size is estimated
-//    (EstimateCompression); see codec_bytes() / disk_bytes_estimate().
+//    (EstimateCompression); see codec_bytes() / disk_bytes_estimate() and
+//    TakeFlushBytes().
 //
 // Semantics:
 //  - The store keeps what it is given: it does not validate ids and does not
@@ -53,6 +63,7 @@
 
 #include "tracesim/pipeline/ids.h"
 #include "tracesim/pipeline/span.h"
+#include "tracesim/pipeline/span_store_index.h"
 #include "tracesim/status.h"
 #include "tracesim/time.h"
 
@@ -132,9 +143,9 @@ class SpanStore {
   size_t head_span_count() const { return head_.size(); }
   size_t block_count() const { return blocks_.size(); }  // cut blocks
   size_t trace_count_in_blocks() const;                  // sum over blocks (a trace may span blocks)
-  // Approximate bytes held: head span structs and their heap (attributes,
-  // tracestate), head index, block columns, attribute arenas, trace states,
-  // indexes, Bloom filters, summaries; vector capacities counted.
+  // Approximate bytes held: head and block columns, attribute arenas, trace
+  // states, head index and chains, block trace lists, the store-wide trace
+  // index, summaries and scratch buffers; vector capacities counted.
   size_t memory_bytes() const;
   // Estimated bytes of the spans on the wire (sum of EstimateWireBytes, OTLP-like).
   uint64_t encoded_bytes() const { return encoded_bytes_; }
@@ -149,33 +160,68 @@ class SpanStore {
   uint64_t disk_bytes_estimate() const { return block_disk_bytes_ + head_codec_bytes_; }
   const SpanStoreOptions& options() const { return options_; }
 
-  // Drops everything (e.g. a crash of a store without WAL) and releases memory.
+  // Bytes the blocks cut since the previous call (or since construction / Clear)
+  // take on disk, i.e. the sum of their compressed-size estimates as counted in
+  // disk_bytes_estimate(), and resets that sum to 0. A driver that models the
+  // store's disk calls it after Append/AppendBatch/MaybeCutBlock and writes that
+  // many bytes (one block flush each cut). Blocks later dropped by retention were
+  // still cut, so they stay counted until taken. With estimate_disk_bytes off,
+  // blocks have no estimate and this returns 0.
+  uint64_t TakeFlushBytes() {
+    const uint64_t bytes = pending_flush_bytes_;
+    pending_flush_bytes_ = 0;
+    return bytes;
+  }
+
+  // Drops everything (e.g. a crash of a store without WAL), including flush bytes
+  // not yet taken, and releases memory.
   void Clear();
 
  private:
-  struct TraceRange {
-    TraceId trace_id;
-    uint32_t begin = 0;  // [begin, end) into the block's span columns
-    uint32_t end = 0;
-    uint64_t attr_begin = 0;  // offset of span `begin`'s attribute list in Block::attrs
+  static constexpr uint32_t kNoNext = UINT32_MAX;
+  // The fixed-width fields of a span (48 bytes). Rows rather than columns: a
+  // trace's spans are contiguous, so FindTrace touches one or two pages per
+  // block instead of one per column, and a search scan reads one stream.
+  struct Row {
+    uint64_t span_id = 0;
+    uint64_t parent_id = 0;
+    int64_t start_ns = 0;
+    int64_t duration_ns = 0;  // end - start, wrapping
+    ServiceId service = 0;
+    OperationId operation = 0;
+    uint8_t kind_status = 0;  // kind | status << 4
+    uint8_t trace_flags = 0;
   };
-  // An immutable cut block, columnar. Span i of the block is row i of every column.
-  struct Block {
-    std::vector<TraceRange> traces;  // ascending trace id
-    std::vector<uint64_t> bloom;     // power-of-two bit count
-    // Span columns: grouped by trace, ascending trace id, then (start, span id).
-    std::vector<uint64_t> span_id;
-    std::vector<uint64_t> parent_id;
-    std::vector<int64_t> start_ns;
-    std::vector<int64_t> duration_ns;
-    std::vector<ServiceId> service;
-    std::vector<OperationId> operation;
-    std::vector<uint8_t> kind_status;  // kind | status << 4
-    std::vector<uint8_t> trace_flags;
-    std::vector<uint8_t> attrs;  // EncodeAttributes of each span, in row order
+  // Spans as rows plus attributes and trace states; row i of the head is its
+  // i-th append, row i of a block its i-th span in block order.
+  struct SpanRows {
+    std::vector<Row> rows;
+    std::vector<uint8_t> attrs;  // EncodeAttributes of each row, in row order
     // Sparse trace-state column: rows with a non-empty tracestate, ascending.
     std::vector<uint32_t> trace_state_rows;
     std::vector<std::string> trace_states;
+
+    size_t size() const { return rows.size(); }
+    // Vector capacities plus the trace states' heap.
+    size_t MemoryBytes() const;
+    // Overwrites `span` with row i (trace id `trace_id`), reusing its capacity;
+    // `attr_pos` is the offset of row i's attribute list and is advanced past it;
+    // `ts` is the first trace-state entry at or after row i and is advanced past row i.
+    void DecodeRow(uint32_t i, const TraceId& trace_id, size_t& attr_pos, size_t& ts, SpanData& span) const;
+    // The same without the attributes (span.attributes is left as it is).
+    void DecodeFixed(uint32_t i, const TraceId& trace_id, size_t& ts, SpanData& span) const;
+  };
+  struct TraceRange {
+    TraceId trace_id;
+    uint32_t begin = 0;  // [begin, end) into the block's rows
+    uint32_t end = 0;
+    uint64_t attr_begin = 0;  // offset of row `begin`'s attribute list in SpanRows::attrs
+  };
+  // An immutable cut block.
+  struct Block {
+    uint32_t id = 0;                 // key in the trace index; unique among live blocks
+    std::vector<TraceRange> traces;  // ascending trace id
+    SpanRows spans;                  // grouped by trace, ascending trace id, then (start, span id)
     // Summary.
     int64_t min_start_ns = 0, max_start_ns = 0, max_end_ns = 0;
     int64_t min_duration_ns = 0, max_duration_ns = 0;
@@ -187,40 +233,38 @@ class SpanStore {
     uint64_t codec_bytes = 0;    // span_codec encoding of the block
     uint64_t disk_bytes = 0;     // compressed estimate of that encoding
 
-    size_t size() const { return span_id.size(); }
-    // Bloom filter test with the trace id's two hashes (see BloomHashes in the .cc).
-    bool MayContain(uint64_t h1, uint64_t h2) const;
-    const TraceRange* Find(const TraceId& trace_id) const;
-    // Appends rows [range.begin, range.end) decoded as SpanData.
+    size_t size() const { return spans.size(); }
+    // Prefetches rows [begin, end) and the start of their attribute lists (at
+    // offset attr_begin of the arena) into the cache.
+    void PrefetchRows(uint32_t begin, uint32_t end, uint64_t attr_begin) const;
+    // Appends the spans of `range` decoded as SpanData.
     void Decode(const TraceRange& range, std::vector<SpanData>& out) const;
   };
-  static constexpr uint32_t kNoNext = UINT32_MAX;
   struct HeadTrace {
-    uint32_t first = kNoNext;  // kNoNext marks an empty HeadIndex slot
+    TraceId trace_id;
+    uint32_t first = kNoNext;  // head rows of the trace, chained through head_next_
     uint32_t last = kNoNext;
+    uint32_t count = 0;
   };
-  // Trace id -> chain of head spans: open addressing with linear probing, load
-  // <= 1/2, slots reused across cuts (no allocation per trace).
+  // Trace id -> head trace number (index into head_traces_): open addressing with
+  // linear probing, load <= 1/2, slots reused across cuts (no allocation per trace).
   class HeadIndex {
    public:
-    // The chain of `trace_id`; a new one starting and ending at `index` if absent.
-    HeadTrace& FindOrInsert(const TraceId& trace_id, uint32_t index, bool& inserted);
-    const HeadTrace* Find(const TraceId& trace_id) const;
+    // The number of `trace_id`; `number` (and inserted = true) if absent.
+    uint32_t FindOrInsert(const TraceId& trace_id, uint32_t number, bool& inserted);
+    // kNoNext if absent.
+    uint32_t Find(const TraceId& trace_id) const;
+    // Starts fetching the slot where Find(trace_id) begins.
+    void Prefetch(const TraceId& trace_id) const;
     size_t size() const { return size_; }
     size_t memory_bytes() const { return slots_.capacity() * sizeof(Slot); }
     void Reset();    // empties, keeps capacity
     void Release();  // empties, frees memory
-    template <typename F>
-    void ForEach(F&& f) const {
-      for (const Slot& slot : slots_) {
-        if (slot.chain.first != kNoNext) f(slot.trace_id, slot.chain);
-      }
-    }
 
    private:
     struct Slot {
       TraceId trace_id;
-      HeadTrace chain;
+      uint32_t number = kNoNext;  // kNoNext marks an empty slot
     };
     size_t SlotFor(const TraceId& trace_id) const;
     void Grow();
@@ -229,25 +273,37 @@ class SpanStore {
   };
 
   void CutHead();
-  static size_t HeapBytes(const SpanData& span);
+  void ResetHead();
+  size_t HeadMemoryBytes() const;
   static bool BlockMayMatch(const Block& block, const TraceSearchQuery& query);
 
   SpanStoreOptions options_;
-  std::vector<Block> blocks_;  // oldest first
+  std::vector<Block> blocks_;        // oldest first
+  TraceIndex trace_index_;           // over blocks_
+  std::vector<uint32_t> block_pos_;  // block id -> index in blocks_ (kNoNext: id free)
+  std::vector<uint32_t> free_block_ids_;
   // Head block.
-  std::vector<SpanData> head_;
-  std::vector<uint32_t> head_next_;  // next head span of the same trace, or kNoNext
+  SpanRows head_;
+  std::vector<uint64_t> head_attr_begin_;  // per row: offset of its attribute list in head_.attrs
+  std::vector<uint32_t> head_trace_;       // per row: its head trace number
+  std::vector<uint32_t> head_next_;        // per row: next row of the same trace, or kNoNext
+  std::vector<HeadTrace> head_traces_;     // by head trace number, in order of first append
   HeadIndex head_index_;
   TimePoint head_opened_{};
-  size_t head_heap_bytes_ = 0;
+  int64_t head_min_start_ns_ = INT64_MAX, head_max_start_ns_ = INT64_MIN, head_max_end_ns_ = INT64_MIN;
+  int64_t head_min_duration_ns_ = INT64_MAX, head_max_duration_ns_ = INT64_MIN;
+  uint8_t head_status_mask_ = 0;
   uint64_t head_encoded_bytes_ = 0;
   uint64_t head_codec_bytes_ = 0;
-  std::vector<uint8_t> scratch_;  // reused by CutHead for the block encoding
+  // Reused by CutHead.
+  std::vector<uint8_t> scratch_;
+  std::vector<uint32_t> cut_perm_;
 
   size_t span_count_ = 0;
   uint64_t encoded_bytes_ = 0;
   uint64_t block_codec_bytes_ = 0;
   uint64_t block_disk_bytes_ = 0;
+  uint64_t pending_flush_bytes_ = 0;
   uint64_t retention_dropped_spans_ = 0;
 };
 
