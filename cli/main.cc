@@ -3,6 +3,7 @@
 //   tracesim run SCENARIO [--out DIR] [--seed N] [--set key.path=value ...] [--no-baseline]
 //   tracesim validate SCENARIO [--set key.path=value ...]
 //   tracesim calibrate [--out profile.yaml] [--repetitions K] [--quick]
+//   tracesim workload derive <traces> [--format F] [--out scenario.yaml]
 //
 // One simulation per process: `run` starts the overhead baseline (the same
 // scenario and seed with tracing disabled) as a child process of this same
@@ -22,6 +23,7 @@
 #include <vector>
 
 #include "calibrate.h"
+#include "workload.h"
 #include "tracesim/reports/comparison.h"
 #include "tracesim/reports/writers.h"
 #include "tracesim/scenario/loader.h"
@@ -249,6 +251,7 @@ int main(int argc, char** argv) {
   validate->add_option("--set", sets, "Override a scenario key: --set key.path=value (repeatable)");
 
   RegisterCalibrateCommand(app);  // cli/calibrate.cc: runs and exits from its own callback
+  RegisterWorkloadCommand(app);   // cli/workload.cc: likewise
 
   CLI11_PARSE(app, argc, argv);
   if (*run)
