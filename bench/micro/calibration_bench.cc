@@ -88,6 +88,8 @@ BENCHMARK_TEMPLATE(BM_Path, ExportSerializePath)->Name("BM_Calibration_ExportSer
 BENCHMARK_TEMPLATE(BM_Path, CollectorReceivePath)->Name("BM_Calibration_CollectorReceive");
 BENCHMARK_TEMPLATE(BM_Path, CollectorBatchPath)->Name("BM_Calibration_CollectorBatch");
 BENCHMARK_TEMPLATE(BM_Path, CollectorExportPath)->Name("BM_Calibration_CollectorExport");
+BENCHMARK_TEMPLATE(BM_Path, StoreLookupPath)->Name("BM_Calibration_StoreLookup");
+BENCHMARK_TEMPLATE(BM_Path, StoreSearchPath)->Name("BM_Calibration_StoreSearchPerSpan");
 BENCHMARK_TEMPLATE(BM_Path, StoreInsertPath)->Name("BM_Calibration_StoreInsert");
 BENCHMARK_TEMPLATE(BM_Path, SpanLifecyclePath)->Name("BM_Calibration_SpanLifecycle");
 

@@ -47,6 +47,11 @@ std::vector<PathSpec> Paths() {
        [](const CalibrationOptions&) { return std::make_unique<CollectorExportPath>(); }},
       {"store_insert_per_span_ns", "SpanStore::AppendBatch, 8192-span batches, block cuts included",
        [](const CalibrationOptions&) { return std::make_unique<StoreInsertPath>(); }},
+      {"store_lookup_ns", "SpanStore::FindTrace of a present trace, 2^18-span store",
+       [](const CalibrationOptions&) { return std::make_unique<StoreLookupPath>(); }},
+      {"store_search_per_span_ns",
+       "SpanStore::SearchTraces (service, min duration, last minute, limit 20) / spans in a 2^18-span store",
+       [](const CalibrationOptions&) { return std::make_unique<StoreSearchPath>(); }},
       {kLifecycleKey, "Tracer::StartSpan + EndSpan per handler, root + child, AlwaysOn, BSP behind",
        [](const CalibrationOptions&) { return std::make_unique<SpanLifecyclePath>(); }},
   };
@@ -118,6 +123,8 @@ StatusOr<Calibration> Calibrate(const CalibrationOptions& options,
   p.collector_batch_per_span_ns = median["collector_batch_per_span_ns"];
   p.collector_export_per_span_ns = median["collector_export_per_span_ns"];
   p.store_insert_per_span_ns = median["store_insert_per_span_ns"];
+  p.store_lookup_ns = median["store_lookup_ns"];
+  p.store_search_per_span_ns = median["store_search_per_span_ns"];
   return c;
 }
 

@@ -156,4 +156,65 @@ uint64_t StoreInsertPath::Run() {
   return store_.span_count() + store_.block_count();
 }
 
+// ---------------------------------------------------------------- QueryStore
+
+QueryStore::QueryStore() {
+  SpanStream stream(0x9e7e);
+  std::vector<SpanData> spans = stream.Take(kSpans, kTimeZero, kSpanSpacing);
+  end_ = spans.back().start;
+  for (const SpanData& span : spans) {
+    if (span.IsRoot()) trace_ids_.push_back(span.trace_id);
+  }
+  // A fixed shuffle: lookups hit blocks in no particular order.
+  pipeline::Rng rng(0x51);
+  for (size_t i = trace_ids_.size(); i > 1; --i) std::swap(trace_ids_[i - 1], trace_ids_[rng.Uniform(i)]);
+  TimePoint now = kTimeZero;
+  for (size_t b = 0; b < spans.size(); b += 8192) {
+    now += kRequestSpacing;
+    store_.AppendBatch(
+        std::vector<SpanData>(spans.begin() + static_cast<ptrdiff_t>(b),
+                              spans.begin() + static_cast<ptrdiff_t>(std::min(b + 8192, spans.size()))),
+        now);
+  }
+}
+
+// ----------------------------------------------------------- StoreLookupPath
+
+size_t StoreLookupPath::Prepare(size_t ops) {
+  lookups_ = RoundUpToGranule(ops, granule());
+  return lookups_;
+}
+
+uint64_t StoreLookupPath::Run() {
+  uint64_t found = 0;
+  const auto& ids = data_.trace_ids();
+  for (size_t i = 0; i < lookups_; ++i) {
+    found += data_.store().FindTrace(ids[next_]).size();
+    next_ = (next_ + 1) % ids.size();
+  }
+  return found;
+}
+
+// ----------------------------------------------------------- StoreSearchPath
+
+size_t StoreSearchPath::Prepare(size_t ops) {
+  const size_t n = RoundUpToGranule(ops, granule());
+  searches_ = n / QueryStore::kSpans;
+  return n;
+}
+
+uint64_t StoreSearchPath::Run() {
+  uint64_t found = 0;
+  for (size_t i = 0; i < searches_; ++i) {
+    pipeline::TraceSearchQuery q;
+    q.service = next_service_;
+    next_service_ = (next_service_ + 1) % SpanStreamOptions{}.services;
+    q.min_duration = std::chrono::milliseconds(1);
+    q.start_min = data_.end() - std::chrono::seconds(60);
+    q.limit = 20;
+    found += data_.store().SearchTraces(q).size();
+  }
+  return found;
+}
+
 }  // namespace tracesim::calibrate

@@ -83,6 +83,8 @@ std::string FormatProfileYaml(const Calibration& c, const MachineInfo& machine, 
       {"collector_batch_per_span_ns", p.collector_batch_per_span_ns},
       {"collector_export_per_span_ns", p.collector_export_per_span_ns},
       {"store_insert_per_span_ns", p.store_insert_per_span_ns},
+      {"store_lookup_ns", p.store_lookup_ns},
+      {"store_search_per_span_ns", p.store_search_per_span_ns},
   };
   const PathFigure* always_on = FindPath(c, "always_on_decision_ns");
   for (const auto& [key, value] : fields) {

@@ -76,6 +76,12 @@ std::optional<ExportRequest> ExportQueue::Take() {
   return request;
 }
 
+void ExportQueue::Requeue(ExportRequest&& request) {
+  if (request.spans.empty()) return;
+  span_count_ += request.spans.size();
+  queue_.push_front(std::move(request));
+}
+
 std::vector<ExportRequest> ExportQueue::DrainAll() {
   std::vector<ExportRequest> out;
   out.reserve(queue_.size());

@@ -210,6 +210,19 @@ Json ResultsToJson(const Results& r) {
               {"storage_s", Number(r.cpu.storage_cpu_s)}};
   j["sampling"] = SamplingToJson(r.sampling);
   j["collectors"] = CollectorsToJson(r.collectors);
+  j["storage"] = {{"nodes", r.storage.nodes},
+                  {"disk",
+                   {{"wal_bytes", r.storage.disk_wal_bytes},
+                    {"block_bytes", r.storage.disk_block_bytes},
+                    {"read_bytes", r.storage.disk_read_bytes}}},
+                  {"queries",
+                   {{"lookups", r.storage.lookups},
+                    {"lookups_failed", r.storage.lookups_failed},
+                    {"lookups_complete", r.storage.lookups_complete},
+                    {"lookup_latency", LatencyToJson(r.storage.lookup_latency)},
+                    {"searches", r.storage.searches},
+                    {"searches_failed", r.storage.searches_failed},
+                    {"search_latency", LatencyToJson(r.storage.search_latency)}}}};
   j["saturation"] = SaturationToJson(r.saturation);
 
   Json timeline = Json::array();
@@ -391,7 +404,9 @@ class Parser {
   StatusOr<Results> Parse(const std::string& text) const;
 
  private:
-  Status ParseLatency(const Json& obj, const std::string& path, LatencySummary* out) const;
+  Status ParseLatency(const Json& parent, const std::string& parent_path, const std::string& key,
+                      LatencySummary* out) const;
+  Status ParseStorage(const Json& root, StorageStats* out) const;
   Status ParseSpans(const Json& root, SpanLedger* out) const;
   Status ParseTraces(const Json& root, TraceCounts* out) const;
   Status ParseRedFigures(const Json& entry, const std::string& path, std::string_view key, double* rate_per_s,
@@ -410,10 +425,11 @@ class Parser {
     if (::tracesim::Status _s = (expr); !_s.ok()) return _s; \
   } while (0)
 
-Status Parser::ParseLatency(const Json& parent, const std::string& path, LatencySummary* out) const {
+Status Parser::ParseLatency(const Json& parent, const std::string& parent_path, const std::string& key,
+                            LatencySummary* out) const {
   const Json* obj = nullptr;
-  TRACESIM_RETURN_IF_ERROR(Object(parent, "latency", path, &obj));
-  const std::string p = Join("latency", path);
+  TRACESIM_RETURN_IF_ERROR(Object(parent, parent_path, key, &obj));
+  const std::string p = Join(parent_path, key);
   TRACESIM_RETURN_IF_ERROR(U64(*obj, p, "count", &out->count));
   TRACESIM_RETURN_IF_ERROR(Double(*obj, p, "mean_ms", &out->mean_ms));
   TRACESIM_RETURN_IF_ERROR(Double(*obj, p, "p50_ms", &out->p50_ms));
@@ -548,6 +564,30 @@ Status Parser::ParseCollectors(const Json& root, std::vector<CollectorTierStats>
   return Status::Ok();
 }
 
+Status Parser::ParseStorage(const Json& root, StorageStats* out) const {
+  const Json* st = nullptr;
+  const Json* disk = nullptr;
+  const Json* q = nullptr;
+  // Added to v1 later: results written before it have no `storage`.
+  if (!root.contains("storage")) return Status::Ok();
+  TRACESIM_RETURN_IF_ERROR(Object(root, "", "storage", &st));
+  TRACESIM_RETURN_IF_ERROR(NonNegativeInt(*st, "storage", "nodes", &out->nodes));
+  TRACESIM_RETURN_IF_ERROR(Object(*st, "storage", "disk", &disk));
+  TRACESIM_RETURN_IF_ERROR(U64(*disk, "storage.disk", "wal_bytes", &out->disk_wal_bytes));
+  TRACESIM_RETURN_IF_ERROR(U64(*disk, "storage.disk", "block_bytes", &out->disk_block_bytes));
+  TRACESIM_RETURN_IF_ERROR(U64(*disk, "storage.disk", "read_bytes", &out->disk_read_bytes));
+  TRACESIM_RETURN_IF_ERROR(Object(*st, "storage", "queries", &q));
+  const std::string p = "storage.queries";
+  TRACESIM_RETURN_IF_ERROR(U64(*q, p, "lookups", &out->lookups));
+  TRACESIM_RETURN_IF_ERROR(U64(*q, p, "lookups_failed", &out->lookups_failed));
+  TRACESIM_RETURN_IF_ERROR(U64(*q, p, "lookups_complete", &out->lookups_complete));
+  TRACESIM_RETURN_IF_ERROR(ParseLatency(*q, p, "lookup_latency", &out->lookup_latency));
+  TRACESIM_RETURN_IF_ERROR(U64(*q, p, "searches", &out->searches));
+  TRACESIM_RETURN_IF_ERROR(U64(*q, p, "searches_failed", &out->searches_failed));
+  TRACESIM_RETURN_IF_ERROR(ParseLatency(*q, p, "search_latency", &out->search_latency));
+  return Status::Ok();
+}
+
 Status Parser::ParseSaturation(const Json& root, std::vector<SaturationEvent>* out) const {
   const Json* events = nullptr;
   TRACESIM_RETURN_IF_ERROR(Array(root, "", "saturation", &events));
@@ -669,8 +709,8 @@ StatusOr<Results> Parser::Parse(const std::string& text) const {
   TRACESIM_RETURN_IF_ERROR(U64(*obj, "requests", "failed", &r.requests.failed));
 
   TRACESIM_RETURN_IF_ERROR(Object(root, "", "latency", &obj));
-  TRACESIM_RETURN_IF_ERROR(ParseLatency(*obj, "request", &r.request_latency));
-  TRACESIM_RETURN_IF_ERROR(ParseLatency(*obj, "span_delivery", &r.span_delivery_latency));
+  TRACESIM_RETURN_IF_ERROR(ParseLatency(*obj, "latency", "request", &r.request_latency));
+  TRACESIM_RETURN_IF_ERROR(ParseLatency(*obj, "latency", "span_delivery", &r.span_delivery_latency));
 
   TRACESIM_RETURN_IF_ERROR(Object(root, "", "overhead", &obj));
   TRACESIM_RETURN_IF_ERROR(Bool(*obj, "overhead", "measured", &r.overhead.measured));
@@ -696,6 +736,7 @@ StatusOr<Results> Parser::Parse(const std::string& text) const {
 
   TRACESIM_RETURN_IF_ERROR(ParseSampling(root, &r.sampling));
   TRACESIM_RETURN_IF_ERROR(ParseCollectors(root, &r.collectors));
+  TRACESIM_RETURN_IF_ERROR(ParseStorage(root, &r.storage));
   TRACESIM_RETURN_IF_ERROR(ParseSaturation(root, &r.saturation));
   TRACESIM_RETURN_IF_ERROR(ParseTimeline(root, &r.timeline));
   TRACESIM_RETURN_IF_ERROR(ParseTimeSeries(root, &r.timeseries));

@@ -79,6 +79,25 @@ void CollectorLines(std::string& out, const Results& r) {
   }
 }
 
+// The storage tier's disks and queries, when there was anything to say.
+void StorageLines(std::string& out, const Results& r) {
+  const StorageStats& st = r.storage;
+  if (st.disk_wal_bytes + st.disk_block_bytes + st.disk_read_bytes > 0) {
+    Line(out, "storage",
+         fmt::format("disk written {} WAL + {} blocks   read {}",
+                     FormatBytes(static_cast<double>(st.disk_wal_bytes)),
+                     FormatBytes(static_cast<double>(st.disk_block_bytes)),
+                     FormatBytes(static_cast<double>(st.disk_read_bytes))));
+  }
+  if (st.lookups + st.searches == 0) return;
+  Line(out, "queries",
+       fmt::format(
+           "lookups {} (failed {}, complete {})  p50 {}  p99 {}   searches {} (failed {})  p50 {}  p99 {}",
+           st.lookups, st.lookups_failed, st.lookups_complete, FormatMs(st.lookup_latency.p50_ms),
+           FormatMs(st.lookup_latency.p99_ms), st.searches, st.searches_failed,
+           FormatMs(st.search_latency.p50_ms), FormatMs(st.search_latency.p99_ms)));
+}
+
 // Where a load ramp broke first: the first few saturation events in time order.
 void SaturationLine(std::string& out, const Results& r) {
   if (r.saturation.empty()) return;
@@ -146,6 +165,7 @@ std::string FormatSummary(const Results& r) {
                   FormatSeconds(r.cpu.collector_cpu_s, 2), FormatSeconds(r.cpu.storage_cpu_s, 2)));
 
   CollectorLines(out, r);
+  StorageLines(out, r);
 
   if (r.overhead.measured) {
     Line(out, "overhead",

@@ -464,10 +464,22 @@ void Decoder::DecodeExporter(const Map& tier, ExporterSpec* e, TierRef* ref) {
   ref->type = em->Get("type");
   if (ReadString(*em, "to", &e->to)) ref->to = em->Get("to");
   ReadDuration(*em, "timeout", Bound::Positive(), &e->timeout);
-  if (std::optional<Map> q = SubMap(*em, "sending_queue", {"enabled", "num_consumers", "queue_size"})) {
-    ReadBool(*q, "enabled", &e->sending_queue.enabled);
-    ReadInt(*q, "num_consumers", Bound::AtLeast(1), &e->sending_queue.num_consumers);
-    ReadInt(*q, "queue_size", Bound::AtLeast(1), &e->sending_queue.queue_size);
+  if (std::optional<Map> q =
+          SubMap(*em, "sending_queue",
+                 {"enabled", "num_consumers", "queue_size", "sizer", "block_on_overflow", "storage"})) {
+    SendingQueueSpec& sq = e->sending_queue;
+    ReadBool(*q, "enabled", &sq.enabled);
+    ReadInt(*q, "num_consumers", Bound::AtLeast(1), &sq.num_consumers);
+    ReadInt(*q, "queue_size", Bound::AtLeast(1), &sq.queue_size);
+    ReadEnum(*q, "sizer",
+             EnumTable<pipeline::QueueSizer>{{"requests", pipeline::QueueSizer::kRequests},
+                                             {"items", pipeline::QueueSizer::kItems}},
+             &sq.sizer);
+    ReadBool(*q, "block_on_overflow", &sq.block_on_overflow);
+    if (ReadString(*q, "storage", &sq.storage) && sq.storage.empty()) {
+      FailExpected(*q->Get("storage"), q->Path("storage"),
+                   "the id of a storage extension (e.g. file_storage) for a persistent queue");
+    }
   }
   if (std::optional<Map> r = SubMap(*em, "retry_on_failure",
                                     {"enabled", "initial_interval", "max_interval", "max_elapsed_time",

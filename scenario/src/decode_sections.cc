@@ -223,7 +223,9 @@ void Decoder::DecodeService(const Node& n, const std::string& path, ServiceSpec*
 }
 
 void Decoder::DecodeWorkload(const Map& root, WorkloadSpec* w) {
-  std::optional<Map> m = SubMap(root, "workload", {"entry", "arrival", "rate", "rate_steps"});
+  std::optional<Map> m = SubMap(root, "workload",
+                                {"entry", "arrival", "rate", "rate_steps", "on_off", "diurnal", "rate_file",
+                                 "rate_file_interpolation"});
   if (!m) return;
   if (Require(*m, "entry", "the service that receives the requests") &&
       ReadString(*m, "entry", &w->entry_service)) {
@@ -232,9 +234,13 @@ void Decoder::DecodeWorkload(const Map& root, WorkloadSpec* w) {
   }
   ReadEnum(*m, "arrival",
            EnumTable<ArrivalProcess>{{"poisson", ArrivalProcess::kPoisson},
-                                     {"constant", ArrivalProcess::kConstant}},
+                                     {"constant", ArrivalProcess::kConstant},
+                                     {"on_off", ArrivalProcess::kOnOff},
+                                     {"diurnal", ArrivalProcess::kDiurnal},
+                                     {"rate_file", ArrivalProcess::kRateFile}},
            &w->arrival);
   ReadDouble(*m, "rate", Bound::Positive(), &w->rate_per_s);
+  DecodeArrivalShapes(*m, w);
 
   // rate_steps: [{at: 60s, rate: 400}, ...], strictly increasing `at`.
   const Node* steps = m->Get("rate_steps");
@@ -263,6 +269,63 @@ void Decoder::DecodeWorkload(const Map& root, WorkloadSpec* w) {
       continue;
     }
     w->rate_steps.push_back(step);
+  }
+}
+
+// The parameters of the on_off, diurnal and rate_file processes; each
+// belongs to its `arrival` only.
+void Decoder::DecodeArrivalShapes(const Map& m, WorkloadSpec* w) {
+  const std::pair<const char*, ArrivalProcess> owners[] = {
+      {"on_off", ArrivalProcess::kOnOff},
+      {"diurnal", ArrivalProcess::kDiurnal},
+      {"rate_file", ArrivalProcess::kRateFile},
+      {"rate_file_interpolation", ArrivalProcess::kRateFile},
+      {"rate_steps", ArrivalProcess::kPoisson}};
+  for (const auto& [key, kind] : owners) {
+    const Node* n = m.Get(key);
+    if (n == nullptr || w->arrival == kind) continue;
+    if (kind == ArrivalProcess::kPoisson && w->arrival == ArrivalProcess::kConstant) continue;
+    const std::string expected = kind == ArrivalProcess::kPoisson   ? "poisson or constant"
+                                 : kind == ArrivalProcess::kOnOff   ? "on_off"
+                                 : kind == ArrivalProcess::kDiurnal ? "diurnal"
+                                                                    : "rate_file";
+    Fail(m.KeyOrigin(key), m.Path(key), std::string("only applies to arrival: ") + expected);
+  }
+  if (w->arrival == ArrivalProcess::kOnOff) {
+    auto& o = w->on_off;
+    if (std::optional<Map> om =
+            SubMap(m, "on_off", {"rate_on", "rate_off", "mean_on", "mean_off", "periods"})) {
+      ReadDouble(*om, "rate_on", Bound::NonNegative(), &o.rate_on_per_s);
+      ReadDouble(*om, "rate_off", Bound::NonNegative(), &o.rate_off_per_s);
+      ReadSeconds(*om, "mean_on", Bound::Positive(), &o.mean_on_s);
+      ReadSeconds(*om, "mean_off", Bound::Positive(), &o.mean_off_s);
+      ReadEnum(*om, "periods", EnumTable<bool>{{"exponential", true}, {"constant", false}},
+               &o.exponential_periods);
+    }
+  }
+  if (w->arrival == ArrivalProcess::kDiurnal) {
+    auto& d = w->diurnal;
+    if (std::optional<Map> dm = SubMap(m, "diurnal", {"mean_rate", "amplitude", "period", "phase"})) {
+      ReadDouble(*dm, "mean_rate", Bound::Positive(), &d.mean_rate_per_s);
+      ReadDouble(*dm, "amplitude", Bound::Closed(0, 1), &d.amplitude);
+      ReadSeconds(*dm, "period", Bound::Positive(), &d.period_s);
+      ReadSeconds(*dm, "phase", Bound::NonNegative(), &d.phase_s);
+    }
+  }
+  if (w->arrival == ArrivalProcess::kRateFile) {
+    ReadEnum(m, "rate_file_interpolation", EnumTable<bool>{{"linear", true}, {"step", false}},
+             &w->rate_file_linear);
+    if (Require(m, "rate_file", "the path of a CSV file with columns time_s,rate_per_s") &&
+        ReadString(m, "rate_file", &w->rate_file)) {
+      std::filesystem::path file(w->rate_file);
+      if (file.is_relative()) file = std::filesystem::path(source_).parent_path() / file;
+      StatusOr<std::vector<RatePoint>> points = LoadRateFile(file.lexically_normal().string());
+      if (!points.ok()) {
+        Fail(m.Get("rate_file")->origin, m.Path("rate_file"), points.status().message());
+      } else {
+        w->rate_points = std::move(points).value();
+      }
+    }
   }
 }
 
@@ -372,6 +435,16 @@ const std::vector<CostField>& CostFields() {
   return kFields;
 }
 
+// Fields added after the first profile format: optional in profile files
+// (older profiles keep their in-code defaults), overridable like the others.
+const std::vector<CostField>& OptionalCostFields() {
+  static const std::vector<CostField> kFields = {
+      {"store_lookup_ns", &CostProfile::store_lookup_ns},
+      {"store_search_per_span_ns", &CostProfile::store_search_per_span_ns},
+  };
+  return kFields;
+}
+
 bool HasProfileFileSuffix(std::string_view s) {
   auto ends_with = [s](std::string_view suffix) {
     return s.size() > suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
@@ -405,6 +478,7 @@ StatusOr<std::string> ReadProfileFile(const std::string& path) {
 void DecodeProfileDocument(Decoder& d, const Node& root, CostProfile* c) {
   std::vector<std::string> allowed = {"name", "reference_flops"};
   for (const CostField& f : CostFields()) allowed.emplace_back(f.key);
+  for (const CostField& f : OptionalCostFields()) allowed.emplace_back(f.key);
   allowed.insert(allowed.end(), {"machine", "method"});
   std::optional<Map> m = d.OpenMap(&root, "", root.origin, allowed, "a cost profile: a mapping");
   if (!m) return;
@@ -423,6 +497,8 @@ void DecodeProfileDocument(Decoder& d, const Node& root, CostProfile* c) {
       d.ReadDouble(*m, f.key, Bound::NonNegative(), &(c->*f.field));
     }
   }
+  for (const CostField& f : OptionalCostFields())
+    d.ReadDouble(*m, f.key, Bound::NonNegative(), &(c->*f.field));
   std::string text;
   int64_t number = 0;
   bool flag = false;
@@ -450,6 +526,7 @@ void DecodeProfileDocument(Decoder& d, const Node& root, CostProfile* c) {
 void Decoder::DecodeCosts(const Map& tracing, CostProfile* c) {
   std::vector<std::string> allowed = {"profile", "reference_flops"};
   for (const CostField& f : CostFields()) allowed.emplace_back(f.key);
+  for (const CostField& f : OptionalCostFields()) allowed.emplace_back(f.key);
   std::optional<Map> m = SubMap(tracing, "costs", allowed);
   if (!m) return;
 
@@ -488,14 +565,25 @@ void Decoder::DecodeCosts(const Map& tracing, CostProfile* c) {
   // Single fields override the profile's, wherever they are written.
   ReadSpeed(*m, "reference_flops", &c->reference_flops);
   for (const CostField& f : CostFields()) ReadDouble(*m, f.key, Bound::NonNegative(), &(c->*f.field));
+  for (const CostField& f : OptionalCostFields()) ReadDouble(*m, f.key, Bound::NonNegative(), &(c->*f.field));
 }
 
 void Decoder::DecodeStorage(const Map& root, StorageSpec* st) {
-  std::optional<Map> m =
-      SubMap(root, "storage", {"nodes", "host_speed", "partitioner", "replication_factor", "write_quorum", "wal"});
+  std::optional<Map> m = SubMap(
+      root, "storage",
+      {"nodes", "host_speed", "partitioner", "replication_factor", "write_quorum", "wal", "disk", "queries"});
   if (!m) return;
   const size_t errors_before = errors_.size();
   ReadBool(*m, "wal", &st->wal);
+  if (std::optional<Map> dm = SubMap(*m, "disk", {"read_bandwidth", "write_bandwidth"})) {
+    ReadBandwidth(*dm, "read_bandwidth", &st->disk.read_bytes_per_s);
+    ReadBandwidth(*dm, "write_bandwidth", &st->disk.write_bytes_per_s);
+  }
+  if (std::optional<Map> qm = SubMap(*m, "queries", {"trace_lookups_per_s", "searches_per_s", "timeout"})) {
+    ReadDouble(*qm, "trace_lookups_per_s", Bound::NonNegative(), &st->queries.trace_lookups_per_s);
+    ReadDouble(*qm, "searches_per_s", Bound::NonNegative(), &st->queries.searches_per_s);
+    ReadDuration(*qm, "timeout", Bound::Positive(), &st->queries.timeout);
+  }
   bool nodes_ok = ReadInt(*m, "nodes", Bound::AtLeast(1), &st->nodes) || m->Get("nodes") == nullptr;
   ReadSpeed(*m, "host_speed", &st->host_speed_flops);
 

@@ -166,6 +166,7 @@ class Decoder {
   void DecodeServices(const Map& root, std::vector<ServiceSpec>* services);
   void DecodeService(const Node& n, const std::string& path, ServiceSpec* s, std::vector<CallRef>* call_refs);
   void DecodeWorkload(const Map& root, WorkloadSpec* w);
+  void DecodeArrivalShapes(const Map& m, WorkloadSpec* w);
   void DecodeTracing(const Map& root, TracingSpec* t);
   // `sampler:` under `parent`; returns true when the key is present (even if invalid).
   bool DecodeSampler(const Map& parent, SamplerSpec* s);

@@ -1,6 +1,7 @@
 // Collector tiers, their exporters and the storage writers.
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "runtime.h"
 #include "simulation.h"
@@ -49,8 +50,14 @@ Status Simulation::StartCollectorActors(int id) {
                                    ".processors: " + pipe.status().message());
   }
   c.pipeline = std::make_unique<pipeline::CollectorPipeline>(std::move(pipe).value());
-  c.destinations.clear();  // the actors of a previous life are dead
+  // The actors of a previous life are dead. In-memory queues died with them
+  // (Crash counted their contents); a persistent queue survived on disk and
+  // its consumers start again, delivering what it holds.
+  for (auto it = c.destinations.begin(); it != c.destinations.end();) {
+    it = it->second.queue->persistent() ? std::next(it) : c.destinations.erase(it);
+  }
   c.queued_bytes = 0;
+  for (auto& [key, d] : c.destinations) StartConsumers(c, d);
   c.timer_wake = sg4::Semaphore::create(0);
   sg4::Actor::create("collector-receiver", c.host, [this, id] { CollectorReceiver(id); })->daemonize();
   sg4::Actor::create("collector-timer", c.host, [this, id] { CollectorTimer(id); })->daemonize();
@@ -70,13 +77,14 @@ void Simulation::CollectorReceiver(int id) {
   const double per_span =
       costs.collector_receive_per_span_ns + (tier.has_batch ? costs.collector_batch_per_span_ns : 0);
   while (true) {
-    std::unique_ptr<HeldSpans> message(c.mailbox->get<HeldSpans>());
+    std::unique_ptr<ExportMessage> message(c.mailbox->get<ExportMessage>());
+    const HeldSpans& held = *message->spans;
     // CPU is counted when the work is handed to the CPU (saturation shows at once).
-    const double flops = CostFlops(per_span * message->size());
+    const double flops = CostFlops(per_span * held.size());
     cpu_.collector_cpu_s += flops / c.host->get_speed();
     tier.cpu_s += flops / c.host->get_speed();
     Execute(c.host, flops);
-    for (const SpanData& span : message->spans()) {
+    for (const SpanData& span : held.spans()) {
       if (adaptive_ && tier.index == 0 && span.IsRoot()) {
         // Jaeger's adaptive sampling counts the root spans the collectors receive, by their
         // sampler.type / sampler.param tags.
@@ -104,22 +112,33 @@ void Simulation::CollectorReceiver(int id) {
         }
       }
     }
-    CollectorIngest(c, message->Release());
+    std::vector<SpanData> refused = CollectorIngest(c, message->spans->Release());
+    ExportReply& reply = *message->reply;
+    if (!refused.empty()) {
+      // memory_limiter refused: the receiver answers with a retryable error
+      // and the sender keeps the data (to retry it, or to drop it). A sender
+      // that stopped waiting has already moved on: the data is lost here.
+      tier.refused += refused.size();
+      if (reply.abandoned) {
+        ledger_.DropSpans(DropCause::kMemoryLimiterRefused, refused);
+      } else {
+        reply.refused = true;
+        reply.returned = std::make_unique<HeldSpans>(&ledger_, std::move(refused));
+      }
+    }
+    reply.done->release();
   }
 }
 
-void Simulation::CollectorIngest(CollectorRuntime& c, std::vector<SpanData> spans) {
+std::vector<SpanData> Simulation::CollectorIngest(CollectorRuntime& c, std::vector<SpanData> spans) {
   pipeline::SpanBatch batch = std::move(spans);
   std::vector<pipeline::SpanBatch> out;
   const TimePoint before = c.pipeline->NextDeadline();
-  if (!c.pipeline->Consume(batch, Now(), out).ok()) {
-    // memory_limiter refused: the receiver answers with a retryable error;
-    // upstream retries of refused data are not modelled, so it is lost here.
-    tiers_[c.tier]->refused += batch.size();
-    ledger_.DropSpans(DropCause::kMemoryLimiterRefused, batch);
-  }
+  std::vector<SpanData> refused;
+  if (!c.pipeline->Consume(batch, Now(), out).ok()) refused = std::move(batch);
   if (c.pipeline->NextDeadline() < before && c.timer_wake->get_capacity() == 0) c.timer_wake->release();
   Route(c, std::move(out));
+  return refused;
 }
 
 void Simulation::CollectorTimer(int id) {
@@ -146,6 +165,9 @@ void Simulation::CollectorTimer(int id) {
 void Simulation::Route(CollectorRuntime& c, std::vector<pipeline::SpanBatch> batches) {
   const TierRuntime& tier = *tiers_[c.tier];
   const auto& exporter = tier.spec->exporter;
+  // First split every batch by destination, holding the parts (a blocking
+  // queue below may park this actor, and a crash then counts what it holds).
+  std::vector<std::pair<int, std::unique_ptr<HeldSpans>>> parts;
   for (auto& batch : batches) {
     if (batch.empty()) continue;
     // std::map: deterministic destination order.
@@ -180,20 +202,36 @@ void Simulation::Route(CollectorRuntime& c, std::vector<pipeline::SpanBatch> bat
       }
     }
     for (auto& [key, spans] : per_destination) {
-      if (!exporter.sending_queue.enabled) {
-        // No queue: the export happens in the caller, which blocks (back-pressure).
-        SendWithRetry(c, key, std::make_unique<HeldSpans>(&ledger_, std::move(spans)));
-        continue;
-      }
-      Destination& d = DestinationFor(c, key);
-      const uint64_t bytes = WireBytes(spans);
-      pipeline::ExportRequest req;
-      req.spans = std::move(spans);
+      parts.emplace_back(key, std::make_unique<HeldSpans>(&ledger_, std::move(spans)));
+    }
+  }
+  for (auto& [key, held] : parts) {
+    if (!exporter.sending_queue.enabled) {
+      // No queue: the export happens in the caller, which blocks (back-pressure).
+      SendWithRetry(c, key, std::move(held));
+      continue;
+    }
+    Destination& d = DestinationFor(c, key);
+    const uint64_t bytes = WireBytes(held->spans());
+    pipeline::ExportRequest req;
+    req.spans = held->Release();
+    while (true) {
       req.enqueued_at = Now();
-      if (d.queue->Offer(std::move(req), Now()).ok()) {  // a full queue reports enqueue_failed itself
-        c.queued_bytes += bytes;
+      const Status offered = d.queue->Offer(std::move(req), Now());
+      if (offered.ok()) {
+        if (!d.queue->persistent()) c.queued_bytes += bytes;  // a persistent queue is on disk
         d.queued->release();
+        break;
       }
+      if (offered.code() != StatusCode::kUnavailable) break;  // refused: counted enqueue_failed
+      // block_on_overflow: wait until a consumer takes a request, holding
+      // the request meanwhile.
+      held = std::make_unique<HeldSpans>(&ledger_, std::move(req.spans));
+      ++d.blocked;
+      d.space->acquire();
+      --d.blocked;
+      req = pipeline::ExportRequest{};
+      req.spans = held->Release();
     }
   }
 }
@@ -208,15 +246,24 @@ Simulation::Destination& Simulation::DestinationFor(CollectorRuntime& c, int key
   q.enabled = spec.enabled;
   q.num_consumers = spec.num_consumers;
   q.queue_size = spec.queue_size;
+  q.sizer = spec.sizer;
+  q.block_on_overflow = spec.block_on_overflow;
+  q.storage = spec.storage;
   d.queue = std::make_unique<pipeline::ExportQueue>(q, &ledger_);
-  d.queued = sg4::Semaphore::create(0);
-  const int id = c.id;
-  for (int k = 0; k < spec.num_consumers; ++k) {
+  StartConsumers(c, d);
+  return d;
+}
+
+void Simulation::StartConsumers(CollectorRuntime& c, Destination& d) {
+  d.queued = sg4::Semaphore::create(static_cast<unsigned>(d.queue->size()));
+  d.space = sg4::Semaphore::create(0);
+  d.blocked = 0;
+  const int id = c.id, key = d.key;
+  for (int k = 0; k < d.queue->options().num_consumers; ++k) {
     sg4::Actor::create("collector-consumer", c.host, [this, id, key] {
       CollectorConsumer(id, key);
     })->daemonize();
   }
-  return d;
 }
 
 void Simulation::CollectorConsumer(int id, int key) {
@@ -227,9 +274,21 @@ void Simulation::CollectorConsumer(int id, int key) {
   while (true) {
     queued->acquire();
     auto req = queue->Take();
-    if (!req) continue;  // drained by a crash
-    c.queued_bytes -= std::min<uint64_t>(c.queued_bytes, WireBytes(req->spans));
-    SendWithRetry(c, key, std::make_unique<HeldSpans>(&ledger_, std::move(req->spans)));
+    if (!req) continue;                     // drained by a crash
+    if (d.blocked > 0) d.space->release();  // block_on_overflow: a caller waits for room
+    if (!queue->persistent()) c.queued_bytes -= std::min<uint64_t>(c.queued_bytes, WireBytes(req->spans));
+    auto held = std::make_unique<HeldSpans>(&ledger_, std::move(req->spans));
+    if (queue->persistent()) {
+      // The persistent queue keeps a dispatched request until it is
+      // exported: if this collector dies first, it is exported again after
+      // the restart (possibly a second time, as the Collector does).
+      held->set_rescue([queue](std::vector<SpanData>&& spans) {
+        pipeline::ExportRequest back;
+        back.spans = std::move(spans);
+        queue->Requeue(std::move(back));
+      });
+    }
+    SendWithRetry(c, key, std::move(held));
   }
 }
 
@@ -252,10 +311,12 @@ void Simulation::SendWithRetry(CollectorRuntime& c, int key, std::unique_ptr<Hel
         return;
       }
       if (failed.size() < request->size()) {
+        HeldSpans::Rescue rescue = request->rescue();
         request->Release();
         request = std::make_unique<HeldSpans>(&ledger_, std::move(failed));
+        request->set_rescue(std::move(rescue));
       }
-    } else if (TrySend(c.host, key, request, timeout)) {
+    } else if (TrySend(c.host, key, request, timeout) == SendResult::kDelivered) {
       return;
     }
     if (!retry.enabled) {
@@ -324,17 +385,38 @@ std::vector<SpanData> Simulation::ReplicatedWrite(CollectorRuntime& c, const std
   return failed;
 }
 
-bool Simulation::TrySend(sg4::Host* from, int key, std::unique_ptr<HeldSpans>& payload, double timeout_s) {
+SendResult Simulation::TrySend(sg4::Host* from, int key, std::unique_ptr<HeldSpans>& payload,
+                               double timeout_s) {
   sg4::Host* to = collectors_[key]->host;
   sg4::Mailbox* mailbox = collectors_[key]->mailbox;
-  if (!from->is_on() || !to->is_on()) return false;  // connection refused
+  if (!from->is_on() || !to->is_on()) return SendResult::kFailed;  // connection refused
+  const double deadline = sg4::Engine::get_clock() + timeout_s;
+  const uint64_t bytes = kEnvelopeBytes + payload->bytes();
+  // Once delivered, the spans are the receiver's to lose.
+  HeldSpans::Rescue rescue = payload->rescue();
+  payload->set_rescue(nullptr);
+  auto* message = new ExportMessage{std::move(payload)};
+  std::shared_ptr<ExportReply> reply = message->reply;
   try {
-    mailbox->put(payload.get(), kEnvelopeBytes + payload->bytes(), timeout_s);
-    payload.release();  // the receiver owns it now
-    return true;
+    mailbox->put(message, bytes, timeout_s);  // the receiver owns the message now
   } catch (const simgrid::Exception&) {
-    return false;
+    payload = std::move(message->spans);  // never delivered
+    payload->set_rescue(std::move(rescue));
+    delete message;
+    return SendResult::kFailed;
   }
+  // Wait for the answer. If it does not come in time (the receiver is slow,
+  // or died holding the request), the request is the receiver's: it counts
+  // what becomes of the spans.
+  const double remaining = deadline - sg4::Engine::get_clock();
+  if (remaining <= 0 || reply->done->acquire_timeout(remaining)) {
+    reply->abandoned = true;
+    return SendResult::kDelivered;
+  }
+  if (!reply->refused) return SendResult::kDelivered;
+  payload = std::move(reply->returned);
+  payload->set_rescue(std::move(rescue));
+  return SendResult::kRefused;
 }
 
 // ---------------------------------------------------------------- loadbalancing
@@ -427,10 +509,14 @@ void Simulation::StorageWriter(int i) {
     Execute(st.host, flops);
     cpu_.storage_cpu_s += flops / st.host->get_speed();
     if (st.wal) {
-      // Logged and made durable before anything else: a write the log refuses
-      // is not acknowledged (the sender retries).
+      // Logged, written and synced to the disk before anything else: a write
+      // the log refuses is not acknowledged (the sender retries).
       auto logged = st.wal->Append(copy->spans);
-      if (!logged.ok() || !st.wal->Acknowledge(logged->end_offset).ok()) continue;
+      if (!logged.ok()) continue;
+      const uint64_t bytes = st.wal->PendingBytes().size();
+      st.disk->write(bytes);
+      storage_stats_.disk_wal_bytes += bytes;
+      if (!st.wal->Acknowledge(logged->end_offset).ok()) continue;
     }
     const TimePoint now = Now();
     uint64_t first_copies = 0;
@@ -461,8 +547,23 @@ void Simulation::StorageWriter(int i) {
     ledger_.StoredArrival(first_copies);
     st.store->AppendBatch(std::move(copy->spans), now);
     st.store->MaybeCutBlock(now);
+    if (const uint64_t cut = st.store->TakeFlushBytes(); cut > 0) {
+      st.flush_pending_bytes += cut;  // written in the background, sharing the disk with the WAL
+      if (st.flush_wake->get_capacity() == 0) st.flush_wake->release();
+    }
     ++copy->acks->acked;
     copy->acks->signal->release();
+  }
+}
+
+void Simulation::BlockFlusher(int i) {
+  StorageRuntime& st = *storage_[i];
+  while (true) {
+    st.flush_wake->acquire();
+    const uint64_t bytes = std::exchange(st.flush_pending_bytes, 0);
+    if (bytes == 0) continue;
+    st.disk->write(bytes);
+    storage_stats_.disk_block_bytes += bytes;
   }
 }
 

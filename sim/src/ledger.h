@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <vector>
 
@@ -100,9 +101,18 @@ class HeldSpans {
   ~HeldSpans() {
     if (!spans_.empty()) {
       ledger_->HeldDelta(-static_cast<int64_t>(spans_.size()));
-      ledger_->DropSpans(pipeline::DropCause::kCrashLost, spans_);
+      if (rescue_) {
+        rescue_(std::move(spans_));
+      } else {
+        ledger_->DropSpans(pipeline::DropCause::kCrashLost, spans_);
+      }
     }
   }
+  // Where the spans go if the holder dies without settling them, instead of
+  // crash_lost: e.g. back into the persistent queue they were taken from.
+  using Rescue = std::function<void(std::vector<pipeline::SpanData>&&)>;
+  void set_rescue(Rescue rescue) { rescue_ = std::move(rescue); }
+  const Rescue& rescue() const { return rescue_; }
   const std::vector<pipeline::SpanData>& spans() const { return spans_; }
   size_t size() const { return spans_.size(); }
   // Hands the spans on: they are no longer this holder's to lose.
@@ -122,6 +132,7 @@ class HeldSpans {
  private:
   Ledger* ledger_;
   std::vector<pipeline::SpanData> spans_;
+  Rescue rescue_;
 };
 
 }  // namespace tracesim::sim

@@ -251,6 +251,10 @@ void Simulation::Finalize() {
     s.refused_spans = tier->refused;
     r.collectors.push_back(s);
   }
+  r.storage = storage_stats_;
+  r.storage.nodes = static_cast<int>(storage_.size());
+  r.storage.lookup_latency = reports::SummarizeLatency(lookup_latency_ms_);
+  r.storage.search_latency = reports::SummarizeLatency(search_latency_ms_);
   if (tracing_) FinalizeQuality(r);
   r.timeline = timeline_;
   r.timeseries = timeseries_;

@@ -28,6 +28,15 @@ struct HostSpec {
   int tier = -1;  // collectors: the tier index
 };
 
+// Storage nodes get their disk (storage.disk) before the host is sealed.
+sg4::Host* CreateHost(sg4::NetZone* zone, const HostSpec& h, const scenario::Scenario& sc) {
+  sg4::Host* host = zone->create_host(h.name, h.speed);
+  if (h.rack == 2) {
+    host->create_disk("disk", sc.storage.disk.read_bytes_per_s, sc.storage.disk.write_bytes_per_s)->seal();
+  }
+  return host->seal();
+}
+
 }  // namespace
 
 sg4::Host* Platform::Find(const std::string& name) const {
@@ -77,7 +86,7 @@ StatusOr<Platform> BuildPlatform(const scenario::Scenario& sc) {
     // sender's link and the receiver's link.
     sg4::NetZone* zone = sg4::create_star_zone("platform");
     for (const auto& h : hosts) {
-      sg4::Host* host = zone->create_host(h.name, h.speed)->seal();
+      sg4::Host* host = CreateHost(zone, h, sc);
       // Star zone: the link is used UP leaving the host and DOWN entering it.
       zone->add_route(host->get_netpoint(), nullptr, nullptr, nullptr,
                       {MakeLink(zone, h.name + "-link", sc.platform.host_link)}, true);
@@ -94,7 +103,7 @@ StatusOr<Platform> BuildPlatform(const scenario::Scenario& sc) {
     for (int r = 0; r < 4; ++r)
       uplinks.push_back(MakeLink(zone, "rack" + std::to_string(r) + "-uplink", sc.platform.backbone));
     for (const auto& h : hosts) {
-      created.push_back(zone->create_host(h.name, h.speed)->seal());
+      created.push_back(CreateHost(zone, h, sc));
       host_links.push_back(MakeLink(zone, h.name + "-link", sc.platform.host_link));
     }
     for (size_t a = 0; a < hosts.size(); ++a) {

@@ -44,6 +44,8 @@ struct Simulation::Destination {
   int key = 0;  // >= 0: a collector id; < 0: storage node -1 - key
   std::unique_ptr<pipeline::ExportQueue> queue;
   simgrid::s4u::SemaphorePtr queued;  // counts queued requests
+  simgrid::s4u::SemaphorePtr space;   // block_on_overflow: released when a request is taken
+  int blocked = 0;                    // callers waiting for room
 };
 
 struct Simulation::CollectorRuntime {
@@ -88,7 +90,27 @@ struct Simulation::StorageRuntime {
     SpanKey key;
     bool error = false;
   };
-  std::vector<Copy> spans;  // every span copy this node holds (for a crash)
+  std::vector<Copy> spans;                         // every span copy this node holds (for a crash)
+  simgrid::s4u::Disk* disk = nullptr;              // storage.disk
+  simgrid::s4u::Mailbox* query_mailbox = nullptr;  // storage.queries, served by QueryServer
+  // Cut blocks waiting to be written to the disk by the block flusher.
+  uint64_t flush_pending_bytes = 0;
+  simgrid::s4u::SemaphorePtr flush_wake;
+};
+
+// The answer of a storage node to one query.
+struct QueryReply {
+  simgrid::s4u::SemaphorePtr done = simgrid::s4u::Semaphore::create(0);
+  size_t spans = 0;   // lookup: spans of the trace found
+  size_t traces = 0;  // search: trace ids found
+};
+
+// A query to one storage node: a trace-id lookup or a search.
+struct QueryRequest {
+  bool search = false;
+  pipeline::TraceId trace;           // lookup
+  pipeline::TraceSearchQuery query;  // search
+  std::shared_ptr<QueryReply> reply = std::make_shared<QueryReply>();
 };
 
 // The acknowledgements of one replicated write: each storage writer acks a
@@ -97,6 +119,24 @@ struct WriteAcks {
   int acked = 0;
   simgrid::s4u::SemaphorePtr signal = simgrid::s4u::Semaphore::create(0);
 };
+
+// The answer of a collector's receiver to one export request (the gRPC
+// response): accepted, or refused with a retryable error (memory_limiter),
+// the refused spans handed back to the sender to retry or drop.
+struct ExportReply {
+  simgrid::s4u::SemaphorePtr done = simgrid::s4u::Semaphore::create(0);
+  bool refused = false;
+  bool abandoned = false;  // the sender stopped waiting (its export timed out)
+  std::unique_ptr<HeldSpans> returned;
+};
+
+// One export request on the wire to a collector.
+struct ExportMessage {
+  std::unique_ptr<HeldSpans> spans;
+  std::shared_ptr<ExportReply> reply = std::make_shared<ExportReply>();
+};
+
+enum class SendResult { kDelivered, kFailed, kRefused };
 
 // One replica's copy of a write. Not counted by the ledger: the sender keeps
 // the original (HeldSpans) until a quorum of copies is inserted.

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <optional>
 
+#include "arrival_process.h"
 #include "runtime.h"
 #include "tracesim/pipeline/head_sampler_config.h"
 #include "tracesim/pipeline/replication.h"
@@ -93,6 +94,37 @@ class Simulation::OpenSpan {
   pipeline::Span span_;
   bool ended_ = false;
 };
+
+static ArrivalOptions ToArrivalOptions(const scenario::WorkloadSpec& w, double end_s) {
+  ArrivalOptions o;
+  o.end_s = end_s;
+  o.rate_per_s = w.rate_per_s;
+  for (const auto& step : w.rate_steps) o.rate_steps.push_back({step.at_s, step.rate_per_s});
+  switch (w.arrival) {
+    case scenario::ArrivalProcess::kPoisson:
+      o.kind = ArrivalKind::kPoisson;
+      break;
+    case scenario::ArrivalProcess::kConstant:
+      o.kind = ArrivalKind::kConstant;
+      break;
+    case scenario::ArrivalProcess::kOnOff:
+      o.kind = ArrivalKind::kOnOff;
+      o.on_off = {
+          w.on_off.rate_on_per_s, w.on_off.rate_off_per_s, w.on_off.mean_on_s, w.on_off.mean_off_s,
+          w.on_off.exponential_periods ? PeriodDistribution::kExponential : PeriodDistribution::kConstant};
+      break;
+    case scenario::ArrivalProcess::kDiurnal:
+      o.kind = ArrivalKind::kDiurnal;
+      o.diurnal = {w.diurnal.mean_rate_per_s, w.diurnal.amplitude, w.diurnal.period_s, w.diurnal.phase_s};
+      break;
+    case scenario::ArrivalProcess::kRateFile:
+      o.kind = ArrivalKind::kRateFile;
+      o.rate_file.points = w.rate_points;
+      o.rate_file.interpolation = w.rate_file_linear ? RateInterpolation::kLinear : RateInterpolation::kStep;
+      break;
+  }
+  return o;
+}
 
 Simulation::Simulation(const scenario::Scenario& scenario, bool tracing, Platform platform,
                        ServiceCallGraph graph)
@@ -207,6 +239,8 @@ Status Simulation::Start() {
     st->index = i;
     st->host = platform_.storage[i];
     st->mailbox = sg4::Mailbox::by_name(st->host->get_name());
+    st->disk = st->host->get_disks().front();  // the platform gives every storage node one
+    st->query_mailbox = sg4::Mailbox::by_name(st->host->get_name() + "-query");
     storage_.push_back(std::move(st));
   }
 
@@ -220,6 +254,13 @@ Status Simulation::Start() {
     for (size_t i = 0; i < storage_.size(); ++i) StartStorageActors(static_cast<int>(i));
     if (adaptive_)
       sg4::Actor::create("adaptive-sampling", platform_.driver, [this] { AdaptiveSampling(); })->daemonize();
+    if (sc.storage.queries.trace_lookups_per_s > 0)
+      sg4::Actor::create("query-lookups", platform_.driver, [this] { QueryLoad(false); })->daemonize();
+    if (sc.storage.queries.searches_per_s > 0)
+      sg4::Actor::create("query-searches", platform_.driver, [this] { QueryLoad(true); })->daemonize();
+  }
+  if (Status st = ValidateArrivalOptions(ToArrivalOptions(sc.workload, sc.duration_s)); !st.ok()) {
+    return Status::InvalidArgument("workload: " + st.message());
   }
   end_time_s_ = sc.duration_s + sc.drain_s;
   sg4::Actor::create("workload", platform_.driver, [this] { Workload(); });
@@ -278,6 +319,12 @@ void Simulation::StartStorageActors(int i) {
     st.spans.clear();
   }
   sg4::Actor::create("storage-writer", st.host, [this, i] { StorageWriter(i); })->daemonize();
+  st.flush_pending_bytes = 0;  // blocks cut but not yet flushed died with the process (the WAL has them)
+  st.flush_wake = sg4::Semaphore::create(0);
+  sg4::Actor::create("block-flusher", st.host, [this, i] { BlockFlusher(i); })->daemonize();
+  const auto& q = scenario_.storage.queries;
+  if (q.trace_lookups_per_s > 0 || q.searches_per_s > 0)
+    sg4::Actor::create("query-server", st.host, [this, i] { QueryServer(i); })->daemonize();
 }
 
 void Simulation::Crash(sg4::Host* host) {
@@ -292,6 +339,7 @@ void Simulation::Crash(sg4::Host* host) {
     if (c->host != host) continue;
     if (c->pipeline) ledger_.DropSpans(DropCause::kCrashLost, c->pipeline->DrainAll());
     for (auto& [key, d] : c->destinations) {
+      if (d.queue->persistent()) continue;  // on disk: delivered after the restart
       for (const auto& req : d.queue->DrainAll()) ledger_.DropSpans(DropCause::kCrashLost, req.spans);
     }
     c->queued_bytes = 0;
@@ -359,36 +407,11 @@ void Simulation::Workload() {
     }
     return 0;
   }();
-  // The rate in force at time t, and when it next changes.
-  auto rate_at = [&](double t, double* next_change) {
-    double rate = w.rate_per_s;
-    *next_change = scenario_.duration_s;
-    for (const auto& step : w.rate_steps) {
-      if (step.at_s <= t) {
-        rate = step.rate_per_s;
-      } else {
-        *next_change = std::min(*next_change, step.at_s);
-        break;
-      }
-    }
-    return rate;
-  };
+  auto process = MakeArrivalProcess(ToArrivalOptions(w, scenario_.duration_s));
+  if (!process.ok()) return;  // Start() validated the options
   double t = 0;
-  while (true) {
-    double next_change = 0;
-    const double rate = rate_at(t, &next_change);
-    const double gap = rate <= 0                                         ? next_change - t
-                       : w.arrival == scenario::ArrivalProcess::kPoisson ? rng.Exponential(1.0 / rate)
-                                                                         : 1.0 / rate;
-    if (rate <= 0 || t + gap >= next_change) {
-      // No arrival before the rate changes: restart at the change (exact for
-      // Poisson arrivals, which are memoryless).
-      t = next_change;
-      if (t >= scenario_.duration_s) break;
-      continue;
-    }
-    t += gap;
-    if (t >= scenario_.duration_s) break;
+  while (std::optional<double> next = (*process)->Next(t, rng)) {
+    t = *next;
     sg4::this_actor::sleep_until(t);
     const uint64_t index = traces_.size();
     traces_.emplace_back();
@@ -594,7 +617,9 @@ void Simulation::ExportFromSdk(ServiceRuntime& s, std::unique_ptr<HeldSpans> bat
   const double timeout = ToSeconds(scenario_.tracing.batch_span_processor.export_timeout);
   const int peer = FirstTierPeerFor(s.index);
   // The SDK does not retry a failed export (BatchSpanProcessor semantics).
-  if (peer < 0 || !TrySend(s.host, peer, batch, timeout)) batch->Drop(DropCause::kExportFailed);
+  const SendResult sent = peer < 0 ? SendResult::kFailed : TrySend(s.host, peer, batch, timeout);
+  if (sent == SendResult::kFailed) batch->Drop(DropCause::kExportFailed);
+  if (sent == SendResult::kRefused) batch->Drop(DropCause::kMemoryLimiterRefused);
 }
 
 }  // namespace tracesim::sim

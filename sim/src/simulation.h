@@ -66,6 +66,8 @@ struct SpanKeyHash {
   }
 };
 
+enum class SendResult;
+
 class Simulation : public SpanDropSink {
  public:
   Simulation(const scenario::Scenario& scenario, bool tracing, Platform platform, ServiceCallGraph graph);
@@ -114,7 +116,12 @@ class Simulation : public SpanDropSink {
   void CollectorConsumer(int collector, int destination);
   void Resolver(int collector);
   void StorageWriter(int node);
+  void BlockFlusher(int node);  // writes cut blocks to the node's disk
   void AdaptiveSampling();
+  void QueryLoad(bool searches);  // storage.queries: trace-id lookups or searches
+  void TraceLookup(pipeline::Rng rng);
+  void TraceSearch(pipeline::Rng rng);
+  void QueryServer(int node);  // per storage node: answers lookups and searches
   void FaultInjector();
   void TimeSeriesSampler();
   void Timekeeper();
@@ -127,12 +134,18 @@ class Simulation : public SpanDropSink {
 
   // Telemetry path.
   void ExportFromSdk(ServiceRuntime& s, std::unique_ptr<HeldSpans> batch);
-  void CollectorIngest(CollectorRuntime& c, std::vector<pipeline::SpanData> spans);
+  // Hands `spans` to the collector's processor chain; returns the spans the
+  // memory_limiter refused (empty when accepted).
+  std::vector<pipeline::SpanData> CollectorIngest(CollectorRuntime& c, std::vector<pipeline::SpanData> spans);
   void Route(CollectorRuntime& c, std::vector<pipeline::SpanBatch> batches);
   Destination& DestinationFor(CollectorRuntime& c, int key);
+  void StartConsumers(CollectorRuntime& c, Destination& d);
   void SendWithRetry(CollectorRuntime& c, int destination_key, std::unique_ptr<HeldSpans> request);
-  bool TrySend(simgrid::s4u::Host* from, int destination_key, std::unique_ptr<HeldSpans>& payload,
-               double timeout_s);
+  // One export request to a collector, waiting for its answer up to
+  // timeout_s. kRefused hands the refused spans back in `payload`; kFailed
+  // leaves them there (not delivered); kDelivered empties it.
+  SendResult TrySend(simgrid::s4u::Host* from, int destination_key, std::unique_ptr<HeldSpans>& payload,
+                     double timeout_s);
   // Writes `request` to its replicas (storage.replication_factor) and waits
   // for write_quorum inserts per replica set. Returns the spans whose write
   // did not reach the quorum (to retry); the others are stored.
@@ -206,6 +219,9 @@ class Simulation : public SpanDropSink {
   std::set<std::pair<uint32_t, uint32_t>> operations_seen_;
   std::set<std::pair<uint32_t, uint32_t>> operations_stored_;
 
+  reports::StorageStats storage_stats_;  // disk and query counters (latencies below)
+  reports::LogLinearHistogram lookup_latency_ms_;
+  reports::LogLinearHistogram search_latency_ms_;
   reports::LogLinearHistogram request_latency_ms_;
   reports::LogLinearHistogram delivery_latency_ms_;
   reports::RequestCounts requests_;

@@ -29,6 +29,8 @@ const std::vector<std::string> kCostFields = {
     "collector_batch_per_span_ns",
     "collector_export_per_span_ns",
     "store_insert_per_span_ns",
+    "store_lookup_ns",
+    "store_search_per_span_ns",
 };
 
 // The value of a top-level "key: value  # comment" line of the profile, or nullopt.

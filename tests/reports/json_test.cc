@@ -29,7 +29,12 @@ TEST(ResultsJsonTest, TopLevelLayoutAndKeyOrder) {
   const Json j = Json::parse(ToJson(SampleResults()));
   EXPECT_THAT(Keys(j), ElementsAre("schema", "scenario", "tracing", "simulated_seconds", "spans", "traces",
                                    "requests", "latency", "overhead", "cpu", "sampling", "collectors",
-                                   "saturation", "timeline", "timeseries", "run"));
+                                   "storage", "saturation", "timeline", "timeseries", "run"));
+  EXPECT_THAT(Keys(j["storage"]), ElementsAre("nodes", "disk", "queries"));
+  EXPECT_THAT(Keys(j["storage"]["disk"]), ElementsAre("wal_bytes", "block_bytes", "read_bytes"));
+  EXPECT_THAT(Keys(j["storage"]["queries"]),
+              ElementsAre("lookups", "lookups_failed", "lookups_complete", "lookup_latency", "searches",
+                          "searches_failed", "search_latency"));
   ASSERT_EQ(j["saturation"].size(), 2u);
   EXPECT_THAT(Keys(j["saturation"][0]), ElementsAre("component", "what", "at_s"));
   EXPECT_EQ(j["saturation"][1]["what"], "sdk_queue_full");
@@ -223,6 +228,11 @@ TEST(ResultsJsonTest, RoundTrip) {
   EXPECT_EQ(parsed->timeseries[30].requests_completed, r.timeseries[30].requests_completed);
   EXPECT_EQ(parsed->run.tracesim_version, "0.1.0");
   // The fields added to v1 later.
+  EXPECT_EQ(parsed->storage.nodes, 3);
+  EXPECT_EQ(parsed->storage.disk_wal_bytes, 123456u);
+  EXPECT_EQ(parsed->storage.lookups_failed, 4u);
+  EXPECT_EQ(parsed->storage.lookup_latency.p99_ms, r.storage.lookup_latency.p99_ms);
+  EXPECT_EQ(parsed->storage.search_latency.count, 30u);
   EXPECT_EQ(parsed->traces.kept, r.traces.kept);
   EXPECT_EQ(parsed->traces.broken, r.traces.broken);
   EXPECT_EQ(parsed->traces.broken_by_cause.at("crash_lost"), 312u);
@@ -272,6 +282,15 @@ TEST(ResultsJsonTest, RoundTrip) {
     EXPECT_EQ(a.peak_held_bytes, b.peak_held_bytes);
     EXPECT_EQ(a.refused_spans, b.refused_spans);
   }
+}
+
+TEST(ResultsJsonTest, ResultsWrittenBeforeTheStorageSectionStillParse) {
+  Json j = Json::parse(ToJson(SampleResults()));
+  j.erase("storage");
+  StatusOr<Results> parsed = ParseResultsJson(j.dump());
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_EQ(parsed->storage.nodes, 0);
+  EXPECT_EQ(parsed->storage.lookups, 0u);
 }
 
 TEST(ResultsJsonTest, RoundTripOfAwkwardValues) {

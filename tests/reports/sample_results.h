@@ -129,6 +129,18 @@ inline Results SampleResults() {
     r.sampling.red.push_back(red);
   }
   // CPU adds up to cpu.collector_cpu_s.
+  r.storage.nodes = 3;
+  r.storage.disk_wal_bytes = 123456;
+  r.storage.disk_block_bytes = 65432;
+  r.storage.disk_read_bytes = 777;
+  r.storage.lookups = 100;
+  r.storage.lookups_failed = 4;
+  r.storage.lookups_complete = 90;
+  r.storage.lookup_latency = {
+      .count = 96, .mean_ms = 2.5, .p50_ms = 2.4, .p90_ms = 3.1, .p99_ms = 7.25, .max_ms = 9.5};
+  r.storage.searches = 30;
+  r.storage.search_latency = {
+      .count = 30, .mean_ms = 4.5, .p50_ms = 4, .p90_ms = 6, .p99_ms = 8, .max_ms = 8};
   r.collectors = {{.name = "agent",
                    .hosts = 5,
                    .cpu_s = 4.25,

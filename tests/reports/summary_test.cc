@@ -41,7 +41,11 @@ TEST(FormatSummaryTest, SampleRunShowsTheFigures) {
       s, HasSubstr(" storage 3.12 s\n"
                    "collectors agent       hosts 5   cpu 4.25 s   peak held 2310 spans (970 kB)   refused 0\n"
                    "           collector   hosts 3   cpu 7.25 s   peak held 9870 spans (4.15 MB)   "
-                   "refused 860\noverhead   "));
+                   "refused 860\nstorage    "));
+  // Storage disks and queries, after the collectors.
+  EXPECT_THAT(s, HasSubstr("\nstorage    disk written 123 kB WAL + 65.4 kB blocks   read 777 B\n"
+                           "queries    lookups 100 (failed 4, complete 90)  p50 2.40 ms  p99 7.25 ms   "
+                           "searches 30 (failed 0)  p50 4.00 ms  p99 8.00 ms\noverhead   "));
   EXPECT_THAT(s, HasSubstr("\nrequests   started 30012   completed 29880   failed 212 (0.7 %)\n"));
   EXPECT_THAT(
       s,
@@ -118,7 +122,15 @@ TEST(FormatSummaryTest, OneCollectorTier) {
   const std::string s = FormatSummary(r);
   EXPECT_THAT(s,
               HasSubstr("\ncollectors gateway   hosts 1   cpu 0.50 s   peak held 12 spans (999 B)   refused "
-                        "0\noverhead"));
+                        "0\nstorage"));
+}
+
+TEST(FormatSummaryTest, NoStorageLinesWithoutDiskOrQueries) {
+  Results r = SampleResults();
+  r.storage = {};
+  const std::string s = FormatSummary(r);
+  EXPECT_THAT(s, Not(HasSubstr("\nstorage ")));
+  EXPECT_THAT(s, Not(HasSubstr("\nqueries ")));
 }
 
 TEST(FormatSummaryTest, EmptyRunHasNoNaNs) {

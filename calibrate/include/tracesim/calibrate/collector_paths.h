@@ -104,4 +104,50 @@ class StoreInsertPath final : public CostPath {
   std::vector<std::vector<pipeline::SpanData>> batches_;  // inputs of the next run
 };
 
+// The store the query paths read: 2^18 spans of the span stream (4 cut
+// blocks), built once.
+class QueryStore {
+ public:
+  static constexpr size_t kSpans = size_t{1} << 18;
+  QueryStore();
+  const pipeline::SpanStore& store() const { return store_; }
+  const std::vector<pipeline::TraceId>& trace_ids() const { return trace_ids_; }  // every trace, shuffled
+  TimePoint end() const { return end_; }                                          // start of the last span
+
+ private:
+  pipeline::SpanStore store_;
+  std::vector<pipeline::TraceId> trace_ids_;
+  TimePoint end_ = kTimeZero;
+};
+
+// SpanStore::FindTrace of traces present in a QueryStore (the trace-id
+// lookup of a query, spans assembled). An operation is one lookup. granule 1.
+class StoreLookupPath final : public CostPath {
+ public:
+  size_t granule() const override { return 1; }
+  size_t Prepare(size_t ops) override;
+  uint64_t Run() override;
+
+ private:
+  QueryStore data_;
+  size_t lookups_ = 0;
+  size_t next_ = 0;
+};
+
+// SpanStore::SearchTraces on a QueryStore: one service, a minimum duration,
+// the last minute, limit 20 (the simulator's search). An operation is one
+// stored span scanned, so a search of a store of n spans costs
+// n * store_search_per_span_ns. granule QueryStore::kSpans (one search).
+class StoreSearchPath final : public CostPath {
+ public:
+  size_t granule() const override { return QueryStore::kSpans; }
+  size_t Prepare(size_t ops) override;
+  uint64_t Run() override;
+
+ private:
+  QueryStore data_;
+  size_t searches_ = 0;
+  uint32_t next_service_ = 0;
+};
+
 }  // namespace tracesim::calibrate

@@ -89,6 +89,12 @@ class ExportQueue {
   // Oldest request first; nullopt when empty.
   std::optional<ExportRequest> Take();
 
+  // Puts back a request a consumer had taken but not delivered, at the head
+  // of the queue, whatever the capacity: the persistent queue keeps what it
+  // dispatched until the export succeeds, and a restarted collector exports
+  // those requests again first. An empty request is ignored.
+  void Requeue(ExportRequest&& request);
+
   size_t size() const { return queue_.size(); }      // requests
   size_t span_count() const { return span_count_; }  // spans in queued requests
   size_t capacity() const { return capacity_; }      // in sizer units

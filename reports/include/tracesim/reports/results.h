@@ -129,6 +129,21 @@ struct CollectorTierStats {
   uint64_t refused_spans = 0;      // memory_limiter refusals (memory_limiter_refused)
 };
 
+// The storage tier's disks and the query load on it (storage.queries).
+struct StorageStats {
+  int nodes = 0;
+  uint64_t disk_wal_bytes = 0;     // WAL records written (and synced) before acknowledging
+  uint64_t disk_block_bytes = 0;   // cut blocks flushed
+  uint64_t disk_read_bytes = 0;    // read by trace-id lookups
+  uint64_t lookups = 0;            // trace-id lookups issued
+  uint64_t lookups_failed = 0;     // no replica answered within the query timeout
+  uint64_t lookups_complete = 0;   // returned every sampled span of the trace that was stored
+  LatencySummary lookup_latency;   // issue -> answer at the query client
+  uint64_t searches = 0;
+  uint64_t searches_failed = 0;    // some node did not answer within the timeout
+  LatencySummary search_latency;
+};
+
 // When a component first reached its limit, or a loss cause first appeared:
 // where a load ramp breaks first (capacity planning).
 struct SaturationEvent {
@@ -180,6 +195,7 @@ struct Results {
   CpuUsage cpu;
   SamplingQuality sampling;
   std::vector<CollectorTierStats> collectors;
+  StorageStats storage;
   std::vector<SaturationEvent> saturation;  // in order of at_s
   std::vector<TimelineEvent> timeline;
   std::vector<TimeSample> timeseries;

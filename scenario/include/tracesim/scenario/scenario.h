@@ -9,8 +9,10 @@
 #include <vector>
 
 #include "tracesim/pipeline/collector_pipeline.h"
+#include "tracesim/pipeline/export_queue.h"
 #include "tracesim/pipeline/head_sampler_config.h"
 #include "tracesim/pipeline/partitioner.h"
+#include "tracesim/scenario/rate_file.h"
 #include "tracesim/time.h"
 
 namespace tracesim::scenario {
@@ -63,7 +65,8 @@ struct ServiceSpec {
   std::optional<SamplerSpec> sampler;
 };
 
-enum class ArrivalProcess { kPoisson, kConstant };
+// docs/workload.md describes each process and what is exact.
+enum class ArrivalProcess { kPoisson, kConstant, kOnOff, kDiurnal, kRateFile };
 
 struct WorkloadSpec {
   std::string entry_service;  // must name a service
@@ -75,7 +78,27 @@ struct WorkloadSpec {
     double at_s = 0;
     double rate_per_s = 0;  // >= 0 (0: no requests until the next step)
   };
-  std::vector<RateStep> rate_steps;
+  std::vector<RateStep> rate_steps;  // poisson and constant only
+  // arrival: on_off — alternating ON and OFF periods of Poisson arrivals.
+  struct OnOff {
+    double rate_on_per_s = 100;
+    double rate_off_per_s = 0;
+    double mean_on_s = 10;
+    double mean_off_s = 20;
+    bool exponential_periods = true;  // YAML periods: exponential | constant
+  } on_off;
+  // arrival: diurnal — rate(t) = mean_rate * (1 + amplitude * sin(2 pi (t - phase) / period)).
+  struct Diurnal {
+    double mean_rate_per_s = 100;
+    double amplitude = 0.5;  // [0, 1]
+    double period_s = 86400;
+    double phase_s = 0;
+  } diurnal;
+  // arrival: rate_file — the rate through the points of a CSV file
+  // (time_s,rate_per_s; path relative to the scenario file).
+  std::string rate_file;
+  std::vector<RatePoint> rate_points;  // the file's points, read by the loader
+  bool rate_file_linear = true;        // YAML rate_file_interpolation: linear | step
 };
 
 // OpenTelemetry SDK BatchSpanProcessor (OTEL_BSP_*), with the SDK defaults.
@@ -106,6 +129,9 @@ struct CostProfile {
   double collector_batch_per_span_ns = 30;      // BM_CollectorBatchAdd: ~30 ns per span
   double collector_export_per_span_ns = 250;    // estimate: OTLP protobuf encode
   double store_insert_per_span_ns = 300;        // BM_StoreAppend: ~300 ns per span
+  // Queries (optional in profile files; these defaults otherwise).
+  double store_lookup_ns = 2000;                // BM_StoreFindTrace: one trace-id lookup, spans assembled
+  double store_search_per_span_ns = 2;          // BM_StoreSearch: a search's time / spans in the store
 };
 
 struct TracingSpec {
@@ -119,7 +145,14 @@ struct TracingSpec {
 struct SendingQueueSpec {
   bool enabled = true;
   int num_consumers = 10;
-  int queue_size = 1000;  // requests; > 0
+  int queue_size = 1000;  // in units of `sizer`; > 0
+  pipeline::QueueSizer sizer = pipeline::QueueSizer::kRequests;  // requests | items
+  // A full queue blocks the caller (the receiver, then upstream senders)
+  // instead of rejecting with enqueue_failed.
+  bool block_on_overflow = false;
+  // A storage extension id (e.g. "file_storage"): the persistent queue, which
+  // survives a crash of its collector and is delivered after the restart.
+  std::string storage;
 };
 
 // exporterhelper `retry_on_failure`.
@@ -170,6 +203,22 @@ struct StorageSpec {
   // a crash then loses only unacknowledged data and the node's store is
   // rebuilt from the log at restart.
   bool wal = false;
+  // Each node's disk (a SimGrid disk): WAL records are written (and synced)
+  // before a write is acknowledged; cut blocks are flushed in the background;
+  // queries that hit cut blocks read them.
+  struct Disk {
+    double read_bytes_per_s = 500e6;   // YAML: read_bandwidth: "500MBps"
+    double write_bytes_per_s = 250e6;  // YAML: write_bandwidth: "250MBps"
+  } disk;
+  // A query load on the store (Jaeger UI / Tempo API users): trace-id lookups
+  // of traces that completed, and searches over recent data, each a Poisson
+  // stream from the driver host. Costs: tracing.costs.store_lookup_ns and
+  // store_search_per_span_ns, charged on the storage nodes.
+  struct Queries {
+    double trace_lookups_per_s = 0;  // >= 0
+    double searches_per_s = 0;       // >= 0; a search fans out to every node
+    Duration timeout = std::chrono::seconds(10);
+  } queries;
 };
 
 enum class FailureType {
