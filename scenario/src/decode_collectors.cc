@@ -14,8 +14,8 @@ namespace tracesim::scenario::internal {
 namespace {
 
 const std::vector<std::string>& TierKeys() {
-  static const std::vector<std::string> kKeys = {"name",       "count",    "host_speed", "memory",
-                                                 "processors", "pipeline", "exporter"};
+  static const std::vector<std::string> kKeys = {"name",   "profile",    "jaeger",   "count",   "host_speed",
+                                                 "memory", "processors", "pipeline", "exporter"};
   return kKeys;
 }
 
@@ -120,8 +120,52 @@ void Decoder::DecodeTier(const Map& m, CollectorTierSpec* tier, TierRef* ref) {
   ReadInt(m, "count", Bound::AtLeast(1), &tier->count);
   ReadSpeed(m, "host_speed", &tier->host_speed_flops);
   ReadMemoryMiB(m, "memory", &tier->memory_mib);
+  ReadEnum(
+      m, "profile",
+      EnumTable<CollectorProfile>{{"otel", CollectorProfile::kOtel}, {"jaeger", CollectorProfile::kJaeger}},
+      &tier->profile);
+  if (tier->profile == CollectorProfile::kJaeger) {
+    DecodeJaegerTier(m, tier);
+  } else if (m.Get("jaeger") != nullptr) {
+    Fail(m.KeyOrigin("jaeger"), m.Path("jaeger"), "only applies to profile: jaeger");
+  }
   DecodeProcessors(m, &tier->processors);
   DecodeExporter(m, &tier->exporter, ref);
+}
+
+// profile: jaeger — the Jaeger v1 collector has no OTel processors and no
+// exporter queue: its own span queue and workers write to storage.
+void Decoder::DecodeJaegerTier(const Map& m, CollectorTierSpec* tier) {
+  if (std::optional<Map> jm = SubMap(
+          m, "jaeger", {"queue_size", "num_workers", "queue_size_memory_mib", "resize_check_interval"})) {
+    pipeline::JaegerCollectorQueueOptions& j = tier->jaeger;
+    ReadInt(*jm, "queue_size", Bound::AtLeast(1), &j.queue_size);
+    ReadInt(*jm, "num_workers", Bound::AtLeast(1), &j.num_workers);
+    int64_t mib = 0;
+    if (ReadInt64(*jm, "queue_size_memory_mib", Bound::NonNegative(), &mib)) j.queue_size_memory_mib = mib;
+    ReadDuration(*jm, "resize_check_interval", Bound::Positive(), &j.resize_check_interval);
+  }
+  for (const char* key : {"processors", "pipeline"}) {
+    if (m.Get(key) != nullptr) {
+      Fail(m.KeyOrigin(key), m.Path(key),
+           "the jaeger profile has no OTel processors (remove it, or use profile: otel)");
+    }
+  }
+  if (std::optional<Map> em =
+          SubMap(m, "exporter",
+                 {"type", "to", "timeout", "sending_queue", "retry_on_failure", "routing_key", "resolver"})) {
+    for (const char* key : {"type", "sending_queue", "retry_on_failure", "routing_key", "resolver"}) {
+      if (em->Get(key) != nullptr) {
+        Fail(em->KeyOrigin(key), em->Path(key),
+             "the jaeger profile writes to storage from its span queue (jaeger.queue_size, "
+             "jaeger.num_workers); only exporter.to: storage and exporter.timeout apply");
+      }
+    }
+    if (const Node* to = em->Get("to"); to != nullptr && to->IsScalar() && to->scalar != "storage") {
+      FailExpected(*to, em->Path("to"), "storage", "a Jaeger collector writes to the span storage");
+    }
+  }
+  tier->processors.clear();
 }
 
 // ---------------------------------------------------------------------------

@@ -178,6 +178,7 @@ class Decoder {
   // decode_collectors.cc
   void DecodeCollectors(const Map& root, std::vector<CollectorTierSpec>* tiers);
   void DecodeTier(const Map& m, CollectorTierSpec* tier, TierRef* ref);
+  void DecodeJaegerTier(const Map& m, CollectorTierSpec* tier);
   void DecodeProcessors(const Map& tier, std::vector<pipeline::ProcessorEntry>* out);
   std::optional<pipeline::ProcessorConfig> DecodeProcessor(const MapEntry& e, const std::string& path);
   void DecodeExporter(const Map& tier, ExporterSpec* e, TierRef* ref);

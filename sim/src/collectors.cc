@@ -59,6 +59,16 @@ Status Simulation::StartCollectorActors(int id) {
   c.queued_bytes = 0;
   for (auto& [key, d] : c.destinations) StartConsumers(c, d);
   c.timer_wake = sg4::Semaphore::create(0);
+  c.jaeger.reset();
+  if (tier.spec->profile == scenario::CollectorProfile::kJaeger) {
+    // A fresh process: an empty queue at its configured size.
+    c.jaeger = std::make_unique<pipeline::JaegerSpanQueue>(tier.spec->jaeger, &ledger_, Now());
+    c.jaeger_items = sg4::Semaphore::create(0);
+    for (int w = 0; w < tier.spec->jaeger.num_workers; ++w)
+      sg4::Actor::create("jaeger-worker", c.host, [this, id] { JaegerWorker(id); })->daemonize();
+    if (c.jaeger->NextDeadline() != kTimeInfinite)
+      sg4::Actor::create("jaeger-resizer", c.host, [this, id] { JaegerResizer(id); })->daemonize();
+  }
   sg4::Actor::create("collector-receiver", c.host, [this, id] { CollectorReceiver(id); })->daemonize();
   sg4::Actor::create("collector-timer", c.host, [this, id] { CollectorTimer(id); })->daemonize();
   if (tier.next >= 0 && tier.spec->exporter.type == scenario::ExporterType::kLoadBalancing) {
@@ -111,6 +121,14 @@ void Simulation::CollectorReceiver(int id) {
           }
         }
       }
+    }
+    if (c.jaeger) {
+      // The Jaeger collector queues span by span; a full queue drops (enqueue_failed).
+      for (SpanData& span : message->spans->Release()) {
+        if (c.jaeger->Offer(std::move(span), Now())) c.jaeger_items->release();
+      }
+      message->reply->done->release();
+      continue;
     }
     std::vector<SpanData> refused = CollectorIngest(c, message->spans->Release());
     ExportReply& reply = *message->reply;
@@ -417,6 +435,44 @@ SendResult Simulation::TrySend(sg4::Host* from, int key, std::unique_ptr<HeldSpa
   payload = std::move(reply->returned);
   payload->set_rescue(std::move(rescue));
   return SendResult::kRefused;
+}
+
+// ---------------------------------------------------------------- Jaeger collector
+
+void Simulation::JaegerWorker(int id) {
+  CollectorRuntime& c = *collectors_[id];
+  TierRuntime& tier = *tiers_[c.tier];
+  pipeline::JaegerSpanQueue* queue = c.jaeger.get();
+  sg4::SemaphorePtr items = c.jaeger_items;
+  const double timeout = ToSeconds(tier.spec->exporter.timeout);
+  while (true) {
+    items->acquire();
+    std::optional<SpanData> span = queue->Take();
+    if (!span) continue;  // drained by a crash
+    std::vector<SpanData> one;
+    one.push_back(std::move(*span));
+    HeldSpans held(&ledger_, std::move(one));
+    const double flops = CostFlops(scenario_.tracing.costs.collector_export_per_span_ns);
+    cpu_.collector_cpu_s += flops / c.host->get_speed();
+    tier.cpu_s += flops / c.host->get_speed();
+    Execute(c.host, flops);
+    // Jaeger's span writer does not retry: a failed write drops the span.
+    if (ReplicatedWrite(c, held.spans(), timeout).empty()) {
+      held.Release();
+    } else {
+      held.Drop(DropCause::kExportFailed);
+    }
+  }
+}
+
+void Simulation::JaegerResizer(int id) {
+  CollectorRuntime& c = *collectors_[id];
+  pipeline::JaegerSpanQueue* queue = c.jaeger.get();
+  while (true) {
+    sg4::this_actor::sleep_until(std::max(ToSeconds(queue->NextDeadline()), sg4::Engine::get_clock()));
+    queue->OnTimer(Now());
+    if (queue->NextDeadline() <= Now()) sg4::this_actor::sleep_for(1.0);
+  }
 }
 
 // ---------------------------------------------------------------- loadbalancing

@@ -87,6 +87,7 @@ uint64_t Simulation::MeasureInFlight() const {
   }
   for (const auto& c : collectors_) {
     if (c->pipeline) n += static_cast<int64_t>(c->pipeline->held_spans());
+    if (c->jaeger) n += static_cast<int64_t>(c->jaeger->size());
     for (const auto& [key, d] : c->destinations) n += static_cast<int64_t>(d.queue->span_count());
   }
   return static_cast<uint64_t>(std::max<int64_t>(n, 0));
@@ -109,6 +110,10 @@ reports::TimeSample Simulation::Sample() {
       if (!c.pipeline) continue;
       spans += c.pipeline->held_spans();
       bytes += c.pipeline->held_bytes() + c.queued_bytes;
+      if (c.jaeger) {
+        spans += c.jaeger->size();
+        bytes += c.jaeger->held_bytes();
+      }
       for (const auto& [key, d] : c.destinations) spans += d.queue->span_count();
     }
     tier->peak_spans = std::max(tier->peak_spans, spans);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "simulation.h"
+#include "tracesim/pipeline/jaeger_span_queue.h"
 #include "tracesim/pipeline/wal.h"
 
 namespace tracesim::sim {
@@ -63,6 +64,9 @@ struct Simulation::CollectorRuntime {
   // ring endpoint order) and its ring.
   std::vector<int> view;
   std::unique_ptr<pipeline::HashRing> ring;
+  // profile: jaeger — the span queue its workers take from (one span each).
+  std::unique_ptr<pipeline::JaegerSpanQueue> jaeger;
+  simgrid::s4u::SemaphorePtr jaeger_items;  // counts queued spans
 };
 
 struct Simulation::TierRuntime {

@@ -338,6 +338,7 @@ void Simulation::Crash(sg4::Host* host) {
   for (auto& c : collectors_) {
     if (c->host != host) continue;
     if (c->pipeline) ledger_.DropSpans(DropCause::kCrashLost, c->pipeline->DrainAll());
+    if (c->jaeger) ledger_.DropSpans(DropCause::kCrashLost, c->jaeger->DrainAll());
     for (auto& [key, d] : c->destinations) {
       if (d.queue->persistent()) continue;  // on disk: delivered after the restart
       for (const auto& req : d.queue->DrainAll()) ledger_.DropSpans(DropCause::kCrashLost, req.spans);

@@ -114,6 +114,8 @@ class Simulation : public SpanDropSink {
   void CollectorReceiver(int collector);
   void CollectorTimer(int collector);
   void CollectorConsumer(int collector, int destination);
+  void JaegerWorker(int collector);   // profile: jaeger — takes one span, writes it to storage
+  void JaegerResizer(int collector);  // profile: jaeger — the queue-size-memory check
   void Resolver(int collector);
   void StorageWriter(int node);
   void BlockFlusher(int node);  // writes cut blocks to the node's disk

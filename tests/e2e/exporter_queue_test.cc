@@ -189,3 +189,64 @@ TEST(StorageDiskTest, ASlowDiskDelaysAcknowledgementsAndDelivery) {
 
 }  // namespace
 }  // namespace tracesim::e2e
+
+namespace tracesim::e2e {
+namespace {
+
+// The Jaeger v1 collector profile: a bounded span queue drained by workers
+// that write span by span to storage.
+constexpr const char* kJaegerScenario = R"(name: jaeger-collector
+seed: 9
+duration: 30s
+drain: 10s
+services:
+  - name: web
+    work: {mean: 1ms, distribution: exponential}
+    calls: [{service: api}]
+  - name: api
+    work: {mean: 1ms, distribution: exponential}
+workload: {entry: web, rate: 200}
+tracing: {sampler: {type: always_on}}
+collectors:
+  profile: jaeger
+  count: 1
+storage: {nodes: 2}
+measurement: {overhead_baseline: false}
+)";
+
+TEST(JaegerCollectorProfileTest, DefaultQueueKeepsUpASmallOneDropsWhenWorkersFallBehind) {
+  const auto standard = RunScenario("jaeger-default", kJaegerScenario, "");
+  ASSERT_FALSE(standard.empty());
+  ExpectConserved(standard);
+  EXPECT_EQ(standard.at("spans").at("dropped_total").get<uint64_t>(), 0u);
+  EXPECT_EQ(standard.at("spans").at("stored").get<uint64_t>(),
+            standard.at("spans").at("generated").get<uint64_t>());
+
+  // One worker and a 20-span queue behind a slow storage node: the queue
+  // overflows and Jaeger drops spans (enqueue_failed).
+  const auto small =
+      RunScenario("jaeger-small", kJaegerScenario,
+                  " --set collectors.jaeger.queue_size=20 --set collectors.jaeger.num_workers=1"
+                  " --set storage.host_speed=20Mf");
+  ASSERT_FALSE(small.empty());
+  ExpectConserved(small);
+  EXPECT_GT(small.at("spans").at("dropped").at("enqueue_failed").get<uint64_t>(), 100u);
+  EXPECT_GT(small.at("spans").at("stored").get<uint64_t>(), 0u);
+}
+
+TEST(JaegerCollectorProfileTest, OtelOnlySettingsAreRejected) {
+  const std::string path = WriteTempFile("jaeger-bad.yaml", std::string(kJaegerScenario));
+  auto r = RunTracesim("validate " + Quote(path) + " --set 'collectors.processors={batch: {}}'");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("collectors.processors: the jaeger profile has no OTel processors"),
+            std::string::npos)
+      << r.output;
+  r = RunTracesim("validate " + Quote(path) + " --set collectors.exporter.sending_queue.queue_size=5");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("collectors.exporter.sending_queue: the jaeger profile writes to storage"),
+            std::string::npos)
+      << r.output;
+}
+
+}  // namespace
+}  // namespace tracesim::e2e

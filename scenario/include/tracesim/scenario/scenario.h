@@ -11,6 +11,7 @@
 #include "tracesim/pipeline/collector_pipeline.h"
 #include "tracesim/pipeline/export_queue.h"
 #include "tracesim/pipeline/head_sampler_config.h"
+#include "tracesim/pipeline/jaeger_span_queue.h"
 #include "tracesim/pipeline/partitioner.h"
 #include "tracesim/scenario/rate_file.h"
 #include "tracesim/time.h"
@@ -181,9 +182,18 @@ struct ExporterSpec {
   Duration resolver_interval = std::chrono::seconds(5);  // loadbalancing: DNS resolver refresh
 };
 
-// A tier of identical OTel Collectors.
+// Which collector a tier runs.
+enum class CollectorProfile {
+  kOtel,    // the OpenTelemetry Collector: `processors`, then the exporter with its sending_queue
+  kJaeger,  // the Jaeger v1 collector: a bounded span queue and workers writing span by span to storage
+};
+
+// A tier of identical collectors (OTel Collectors unless profile: jaeger).
 struct CollectorTierSpec {
   std::string name = "collector";  // hosts are <name>-<i>
+  CollectorProfile profile = CollectorProfile::kOtel;
+  // profile: jaeger — queue-size, num-workers, queue-size-memory (docs/jaeger-collector.md).
+  pipeline::JaegerCollectorQueueOptions jaeger;
   int count = 1;
   double host_speed_flops = 2e9;
   uint64_t memory_mib = 2048;  // host memory (memory_limiter limit_percentage)
