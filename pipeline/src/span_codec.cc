@@ -187,9 +187,12 @@ Status DecodeAttributes(std::span<const uint8_t> bytes, size_t& pos, std::vector
   if (count > (bytes.size() - pos) / 2) return Corrupt("attribute count exceeds the input", pos);
   out.reserve(out.size() + count);
   for (uint64_t i = 0; i < count; ++i) {
-    Attribute a;
-    if (!GetAttribute(bytes, pos, a)) return Corrupt("malformed attribute", pos);
-    out.push_back(a);
+    // Decoded in place: building it aside and copying it in stalls on the variant's copy.
+    Attribute& a = out.emplace_back();
+    if (!GetAttribute(bytes, pos, a)) {
+      out.pop_back();
+      return Corrupt("malformed attribute", pos);
+    }
   }
   return Status::Ok();
 }

@@ -209,6 +209,27 @@ TEST(ExportQueueTest, StorageMakesThePersistentQueue) {
   EXPECT_EQ(q.DrainAll().size(), 1u);
 }
 
+TEST(ExportQueueTest, RequeuePutsADispatchedRequestBackFirstWhateverTheCapacity) {
+  SendingQueueOptions o;
+  o.queue_size = 2;
+  o.storage = "file_storage";
+  ExportQueue q(o, nullptr);
+  ASSERT_TRUE(q.Offer(MakeRequest(1, 2), kTimeZero).ok());
+  ASSERT_TRUE(q.Offer(MakeRequest(2, 3), kTimeZero).ok());
+  std::optional<ExportRequest> taken = q.Take();  // dispatched to a consumer...
+  ASSERT_TRUE(taken.has_value());
+  ASSERT_TRUE(q.Offer(MakeRequest(3, 1), kTimeZero).ok());  // ...whose slot is reused
+  EXPECT_TRUE(q.full());
+  q.Requeue(std::move(*taken));  // the consumer died before the export succeeded
+  EXPECT_EQ(q.size(), 3u);
+  EXPECT_EQ(q.span_count(), 6u);
+  EXPECT_EQ(q.Take()->id, 1u);  // exported again first
+  EXPECT_EQ(q.Take()->id, 2u);
+  EXPECT_EQ(q.Take()->id, 3u);
+  q.Requeue(ExportRequest{});  // an empty request is ignored
+  EXPECT_TRUE(q.empty());
+}
+
 TEST(SendingQueueOptionsTest, ValidationNamesTheKey) {
   Status s = ValidateSendingQueueOptions({.enabled = true, .num_consumers = 10, .queue_size = 0});
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);

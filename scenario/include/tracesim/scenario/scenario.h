@@ -131,8 +131,11 @@ struct CostProfile {
   double collector_export_per_span_ns = 250;    // estimate: OTLP protobuf encode
   double store_insert_per_span_ns = 300;        // BM_StoreAppend: ~300 ns per span
   // Queries (optional in profile files; these defaults otherwise).
-  double store_lookup_ns = 2000;                // BM_StoreFindTrace: one trace-id lookup, spans assembled
-  double store_search_per_span_ns = 2;          // BM_StoreSearch: a search's time / spans in the store
+  double store_lookup_ns = 1700;                // BM_Calibration_StoreLookup: one trace-id lookup, spans assembled
+  // A search's time divided by the spans in the node's store: limited
+  // searches stop early, so this is small (BM_StoreSearch at 1e7 spans:
+  // 3.4 ms for a service + min-duration search with limit 20).
+  double store_search_per_span_ns = 0.35;
 };
 
 struct TracingSpec {
