@@ -110,7 +110,7 @@ void Decoder::DecodeLink(const Map& parent, std::string_view key, LinkSpec* link
 const std::vector<std::string>& ServiceKeys() {
   static const std::vector<std::string> kKeys = {
       "name",           "host_speed",          "work",   "error_rate", "calls", "request_bytes",
-      "response_bytes", "attributes_per_span", "sampler"};
+      "response_bytes", "attributes_per_span", "sampler",    "concurrency"};
   return kKeys;
 }
 
@@ -214,6 +214,7 @@ void Decoder::DecodeService(const Node& n, const std::string& path, ServiceSpec*
   ReadInt(*m, "response_bytes", Bound::NonNegative(), &s->response_bytes);
   // OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT defaults to 128.
   ReadInt(*m, "attributes_per_span", Bound::Closed(0, 128), &s->attributes_per_span);
+  ReadInt(*m, "concurrency", Bound::NonNegative(), &s->concurrency);
   // A service's own sampler: absent or null = tracing.sampler.
   if (const Node* sn = m->Get("sampler"); sn != nullptr && !sn->IsNull()) {
     SamplerSpec own;

@@ -1,6 +1,7 @@
 // Per-host runtime state of a Simulation (private to sim/src).
 #pragma once
 
+#include <deque>
 #include <map>
 #include <memory>
 #include <unordered_map>
@@ -17,6 +18,13 @@ inline TimePoint Now() { return FromNanos(std::llround(simgrid::s4u::Engine::get
 // Bytes of an OTLP export request around its spans (headers, resource,
 // scope): a fixed envelope per message.
 inline constexpr uint64_t kEnvelopeBytes = 256;
+
+// One request's CPU work queued for a service's worker threads.
+struct WorkJob {
+  double flops = 0;
+  simgrid::s4u::SemaphorePtr done = simgrid::s4u::Semaphore::create(0);
+  bool failed = false;  // the service's host crashed before the work was done
+};
 
 struct Simulation::ServiceRuntime {
   int index = 0;
@@ -36,6 +44,11 @@ struct Simulation::ServiceRuntime {
   std::unique_ptr<pipeline::BatchSpanProcessor> bsp;
   std::unique_ptr<pipeline::Tracer> tracer;
   simgrid::s4u::SemaphorePtr wake;  // released when the BatchSpanProcessor asks for an export
+  // spec->concurrency > 0: the worker threads' FIFO queue of jobs and the
+  // jobs being executed.
+  std::deque<std::shared_ptr<WorkJob>> jobs;
+  std::vector<std::shared_ptr<WorkJob>> running;
+  simgrid::s4u::SemaphorePtr jobs_queued;
 };
 
 // One exporter destination of a collector: a peer collector or a storage

@@ -244,6 +244,7 @@ Status Simulation::Start() {
     storage_.push_back(std::move(st));
   }
 
+  for (size_t i = 0; i < services_.size(); ++i) StartServiceWorkers(static_cast<int>(i));
   if (tracing_) {
     for (size_t i = 0; i < services_.size(); ++i) StartServiceActors(static_cast<int>(i));
     for (const auto& tier : tiers_) {
@@ -268,6 +269,14 @@ Status Simulation::Start() {
   sg4::Actor::create("timeseries", platform_.driver, [this] { TimeSeriesSampler(); })->daemonize();
   sg4::Actor::create("timekeeper", platform_.driver, [this] { Timekeeper(); });
   return Status::Ok();
+}
+
+void Simulation::StartServiceWorkers(int i) {
+  ServiceRuntime& s = *services_[i];
+  if (s.spec->concurrency <= 0) return;
+  s.jobs_queued = sg4::Semaphore::create(0);
+  for (int w = 0; w < s.spec->concurrency; ++w)
+    sg4::Actor::create("service-worker", s.host, [this, i] { ServiceWorker(i); })->daemonize();
 }
 
 void Simulation::StartServiceActors(int i) {
@@ -333,6 +342,18 @@ void Simulation::Crash(sg4::Host* host) {
   for (auto& s : services_) {
     if (s->host != host) continue;
     ++s->epoch;
+    // Requests waiting for or inside a worker thread fail (their callers are
+    // told; the workers die with the host and restart with it).
+    for (auto& job : s->running) {
+      job->failed = true;
+      job->done->release();
+    }
+    for (auto& job : s->jobs) {
+      job->failed = true;
+      job->done->release();
+    }
+    s->running.clear();
+    s->jobs.clear();
     if (s->bsp) ledger_.DropSpans(DropCause::kCrashLost, s->bsp->DrainAll());
   }
   for (auto& c : collectors_) {
@@ -385,6 +406,9 @@ void Simulation::Restart(sg4::Host* host) {
       break;
     }
   }
+  for (size_t i = 0; i < services_.size(); ++i) {
+    if (services_[i]->host == host) StartServiceWorkers(static_cast<int>(i));
+  }
   if (!tracing_) return;
   for (size_t i = 0; i < services_.size(); ++i) {
     if (services_[i]->host == host) StartServiceActors(static_cast<int>(i));
@@ -435,6 +459,38 @@ void Simulation::Workload() {
 void Simulation::Execute(sg4::Host* host, double flops) {
   if (flops <= 0) return;
   sg4::this_actor::exec_init(flops)->set_host(host)->wait();
+}
+
+bool Simulation::ExecuteOnService(ServiceRuntime& s, double flops) {
+  if (s.spec->concurrency <= 0) {
+    try {
+      Execute(s.host, flops);
+      return true;
+    } catch (const simgrid::Exception&) {
+      return false;
+    }
+  }
+  if (!s.host->is_on()) return false;  // connection refused
+  auto job = std::make_shared<WorkJob>();
+  job->flops = flops;
+  s.jobs.push_back(job);
+  s.jobs_queued->release();
+  job->done->acquire();  // a worker ran it, or a crash failed it (Crash releases every job)
+  return !job->failed;
+}
+
+void Simulation::ServiceWorker(int i) {
+  ServiceRuntime& s = *services_[i];
+  while (true) {
+    s.jobs_queued->acquire();
+    if (s.jobs.empty()) continue;
+    std::shared_ptr<WorkJob> job = s.jobs.front();  // FIFO
+    s.jobs.pop_front();
+    s.running.push_back(job);
+    Execute(s.host, job->flops);
+    s.running.erase(std::find(s.running.begin(), s.running.end(), job));
+    job->done->release();
+  }
 }
 
 bool Simulation::Transfer(sg4::Host* from, sg4::Host* to, uint64_t bytes) {
@@ -507,9 +563,7 @@ bool Simulation::HandleCall(RequestScope& rq, int service, const pipeline::SpanC
   const bool app_error = rq.rng().NextDouble() < spec.error_rate;
   const double speed = s.host->get_speed();
   const double work_flops = work_s * speed;
-  try {
-    Execute(s.host, work_flops + tracing_flops);
-  } catch (const simgrid::Exception&) {
+  if (!ExecuteOnService(s, work_flops + tracing_flops)) {
     return false;  // the service's host crashed mid-request: its open span is lost with it
   }
   cpu_.service_cpu_s += (work_flops + tracing_flops) / speed;

@@ -111,6 +111,7 @@ class Simulation : public SpanDropSink {
   // Actors.
   void Workload();
   void SdkExporter(int service);
+  void ServiceWorker(int service);  // services[].concurrency > 0: one worker thread
   void CollectorReceiver(int collector);
   void CollectorTimer(int collector);
   void CollectorConsumer(int collector, int destination);
@@ -159,6 +160,7 @@ class Simulation : public SpanDropSink {
 
   // Faults and lifecycle.
   void StartServiceActors(int service);
+  void StartServiceWorkers(int service);  // services[].concurrency > 0
   Status StartCollectorActors(int collector);
   void StartStorageActors(int node);
   void Crash(simgrid::s4u::Host* host);
@@ -173,6 +175,9 @@ class Simulation : public SpanDropSink {
   void Finalize();
   void FinalizeQuality(reports::Results& r);
   void Execute(simgrid::s4u::Host* host, double flops);
+  // A request's CPU work on a service: through its worker threads when it
+  // has a concurrency limit. False when the service's host failed.
+  bool ExecuteOnService(ServiceRuntime& s, double flops);
   double CostFlops(double ns) const { return ns * 1e-9 * scenario_.tracing.costs.reference_flops; }
   TraceTrack* FindTrace(const pipeline::TraceId& id);
 

@@ -61,6 +61,10 @@ struct ServiceSpec {
   uint64_t request_bytes = 512;
   uint64_t response_bytes = 2048;
   int attributes_per_span = 4;  // attributes the instrumentation sets per span
+  // Worker threads of the service: at most this many requests do their CPU
+  // work at once, the others wait in FIFO order (a thread pool). 0: no limit
+  // (every request runs at once and they share the CPU).
+  int concurrency = 0;
   // This service's SDK sampler when it differs from tracing.sampler (e.g. a
   // tier written in another language, whose ratio hash differs).
   std::optional<SamplerSpec> sampler;
