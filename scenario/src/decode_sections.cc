@@ -71,6 +71,7 @@ void Decoder::Decode(const Node& root, Scenario* s, bool decode_variants) {
     if (errors_.empty()) {
       CheckCallGraph(*s);
       CheckTiers(*s);
+      CheckTopology(*s);
       if (errors_.empty()) CheckFailures(*s);
     }
   }
@@ -80,10 +81,16 @@ void Decoder::Decode(const Node& root, Scenario* s, bool decode_variants) {
 }
 
 void Decoder::DecodePlatform(const Map& root, PlatformSpec* p) {
-  std::optional<Map> m = SubMap(root, "platform", {"topology", "network_model", "host_link", "backbone"});
+  std::optional<Map> m = SubMap(root, "platform", {"topology", "network_model", "host_link", "backbone", "regions",
+                                                   "wan", "fat_tree"});
   if (!m) return;
-  ReadEnum(*m, "topology", EnumTable<Topology>{{"star", Topology::kStar}, {"two_tier", Topology::kTwoTier}},
+  ReadEnum(*m, "topology",
+           EnumTable<Topology>{{"star", Topology::kStar},
+                               {"two_tier", Topology::kTwoTier},
+                               {"multi_region", Topology::kMultiRegion},
+                               {"fat_tree", Topology::kFatTree}},
            &p->topology);
+  DecodeTopology(*m, p);  // regions, wan, fat_tree: decode_platform.cc
   ReadEnum(*m, "network_model",
            EnumTable<std::string>{{"LV08", "LV08"}, {"CM02", "CM02"}, {"constant", "constant"}},
            &p->network_model);

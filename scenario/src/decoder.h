@@ -162,6 +162,10 @@ class Decoder {
 
   // --- Sections ----------------------------------------------------------------
   void DecodePlatform(const Map& root, PlatformSpec* p);
+  // platform.regions / wan / fat_tree (decode_platform.cc); cross-checks
+  // of region hosts against services, tiers and storage run in CheckTopology.
+  void DecodeTopology(const Map& platform, PlatformSpec* p);
+  void CheckTopology(const Scenario& s);
   void DecodeLink(const Map& parent, std::string_view key, LinkSpec* link);
   void DecodeServices(const Map& root, std::vector<ServiceSpec>* services);
   void DecodeService(const Node& n, const std::string& path, ServiceSpec* s, std::vector<CallRef>* call_refs);

@@ -29,12 +29,34 @@ struct LinkSpec {
 };
 
 enum class Topology {
-  kStar,     // every host on its own link to one switch
-  kTwoTier,  // services / collectors / storage each in a rack (star), racks joined by backbone links
+  kStar,         // every host on its own link to one switch
+  kTwoTier,      // services / collectors / storage each in a rack (star), racks joined by backbone links
+  kMultiRegion,  // regions (each a star of its hosts) joined pairwise by WAN links
+  kFatTree,      // a k-ary fat tree (SimGrid's fat-tree cluster), hosts on its leaves
+};
+
+// topology: multi_region — which hosts sit in a region. Entries name a
+// service, a collector tier (all its hosts, spares included), a collector
+// host (<tier>-<i>), "storage" (every storage node) or a storage node.
+struct RegionSpec {
+  std::string name;
+  std::vector<std::string> hosts;
+};
+
+// topology: fat_tree — SimGrid's FatTreeParams: `levels` levels, per level
+// the down / up port counts and parallel links (down[0] * ... hosts).
+struct FatTreeSpec {
+  int levels = 2;
+  std::vector<unsigned> down{8, 8};
+  std::vector<unsigned> up{1, 4};
+  std::vector<unsigned> link_count{1, 1};
 };
 
 struct PlatformSpec {
   Topology topology = Topology::kStar;
+  std::vector<RegionSpec> regions;  // kMultiRegion: every host in exactly one region (the driver in the first)
+  LinkSpec wan{12.5e6, 40e-3, LinkSpec::Sharing::kShared};  // kMultiRegion: each pair of regions (100 Mbps, 40 ms)
+  FatTreeSpec fat_tree;                                      // kFatTree
   // SimGrid network model: "LV08" (SimGrid default; scales latency x13.01 and
   // bandwidth x0.97), "CM02" (plain max-min), "constant" (fixed latency only).
   std::string network_model = "LV08";
