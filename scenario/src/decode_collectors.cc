@@ -643,6 +643,100 @@ void Decoder::CheckTiers(const Scenario& s) {
   }
 }
 
+// A host_crash at a fixed time or a scale_in: the events whose order per
+// host is checked (stochastic crashes and the other faults are not).
+static bool IsScheduledHostEvent(const FailureSpec& f) {
+  return (f.type == FailureType::kHostCrash && f.mtbf_s <= 0) || f.type == FailureType::kScaleIn;
+}
+
+bool Decoder::CheckFaultTarget(const Scenario& s, const FailureSpec& f, const FailureRef& ref,
+                               const std::string& hosts, const std::vector<std::string>& host_candidates,
+                               const std::vector<std::string>& tier_names) {
+  const std::string target_path = JoinKey(ref.path, "target");
+  auto is_host = [&](const std::string& name) {
+    if (std::find(host_candidates.begin(), host_candidates.end(), name) != host_candidates.end()) return true;
+    const auto [t, index] = ParseTierHost(name, s.collector_tiers);
+    const int64_t si = HostIndex(name, "storage-");
+    return (t >= 0 && index < s.collector_tiers[static_cast<size_t>(t)].count) ||
+           (si >= 0 && si < s.storage.nodes);
+  };
+  switch (f.type) {
+    case FailureType::kLinkDown:
+    case FailureType::kBandwidthDrop:
+    case FailureType::kLatencySpike: {
+      std::vector<std::string> links;
+      for (const auto& h : host_candidates) links.push_back(h + "-link");
+      links.push_back("driver-link");
+      if (s.platform.topology == Topology::kTwoTier) {
+        for (int r = 0; r < 4; ++r) links.push_back("rack" + std::to_string(r) + "-uplink");
+      }
+      if (s.platform.topology == Topology::kMultiRegion) {
+        for (size_t a = 0; a < s.platform.regions.size(); ++a) {
+          for (size_t b = a + 1; b < s.platform.regions.size(); ++b) {
+            std::string x = s.platform.regions[a].name, y = s.platform.regions[b].name;
+            if (y < x) std::swap(x, y);
+            links.push_back("wan-" + x + "-" + y);
+          }
+        }
+      }
+      const bool host_link = f.target.size() > 5 && f.target.ends_with("-link") &&
+                             (is_host(f.target.substr(0, f.target.size() - 5)) || f.target == "driver-link");
+      if (host_link || std::find(links.begin(), links.end(), f.target) != links.end()) return true;
+      FailExpected(*ref.target, target_path,
+                   "a link: <host>-link for a host (" + hosts + ")" +
+                       (s.platform.topology == Topology::kTwoTier ? ", rack0-uplink..rack3-uplink" : "") +
+                       (s.platform.topology == Topology::kMultiRegion ? ", wan-<region>-<region>" : ""),
+                   ClosestNameDetail(f.target, links));
+      return false;
+    }
+    case FailureType::kCpuSlowdown:
+      if (is_host(f.target)) return true;
+      FailExpected(*ref.target, target_path, "a host: " + hosts,
+                   ClosestNameDetail(f.target, host_candidates));
+      return false;
+    case FailureType::kStorageOutage: {
+      const int64_t si = HostIndex(f.target, "storage-");
+      if (si >= 0 && si < s.storage.nodes) return true;
+      FailExpected(*ref.target, target_path,
+                   "a storage node, storage-0..storage-" + std::to_string(s.storage.nodes - 1));
+      return false;
+    }
+    case FailureType::kRollingRestart:
+      if (f.target == "storage" ||
+          std::find(tier_names.begin(), tier_names.end(), f.target) != tier_names.end()) {
+        return true;
+      }
+      FailExpected(*ref.target, target_path, "a collector tier (" + JoinNames(tier_names) + ") or storage",
+                   ClosestNameDetail(f.target, tier_names));
+      return false;
+    case FailureType::kPartition: {
+      bool ok = true;
+      std::vector<std::string> seen;
+      const std::string gpath = JoinKey(ref.path, "groups");
+      for (size_t g = 0; g < f.groups.size(); ++g) {
+        for (const std::string& h : f.groups[g]) {
+          if (!is_host(h) && h != "driver") {
+            FailExpected(*ref.groups, JoinIndex(gpath, g), "host names: " + hosts + " or driver",
+                         "'" + h + "' is not a host" +
+                             (ClosestNameDetail(h, host_candidates).empty()
+                                  ? std::string()
+                                  : " (" + ClosestNameDetail(h, host_candidates) + ")"));
+            ok = false;
+          } else if (std::find(seen.begin(), seen.end(), h) != seen.end()) {
+            FailExpected(*ref.groups, JoinIndex(gpath, g), "each host in one group at most",
+                         "'" + h + "' is in two groups");
+            ok = false;
+          }
+          seen.push_back(h);
+        }
+      }
+      return ok;
+    }
+    default:
+      return true;
+  }
+}
+
 void Decoder::CheckFailures(const Scenario& s) {
   const std::vector<CollectorTierSpec>& tiers = s.collector_tiers;
   std::vector<std::string> services;
@@ -688,12 +782,23 @@ void Decoder::CheckFailures(const Scenario& s) {
       FailExpected(*ref.at, JoinKey(ref.path, "at"),
                    "a time in [0s, " + FormatSeconds(horizon) + "] (duration + drain)");
     }
+    if (f.type == FailureType::kPartition) {
+      if (ref.groups == nullptr || !CheckFaultTarget(s, f, ref, hosts, host_candidates, tier_names)) {
+        targets_ok = false;
+      }
+      continue;
+    }
     if (ref.target == nullptr) {
       targets_ok = false;
       continue;
     }
     const std::string target_path = JoinKey(ref.path, "target");
     const auto [t, index] = ParseTierHost(f.target, tiers);
+    if (f.type != FailureType::kHostCrash && f.type != FailureType::kScaleOut &&
+        f.type != FailureType::kScaleIn) {
+      if (!CheckFaultTarget(s, f, ref, hosts, host_candidates, tier_names)) targets_ok = false;
+      continue;
+    }
     if (f.type == FailureType::kHostCrash) {
       const int64_t si = HostIndex(f.target, "storage-");
       const bool known = std::find(services.begin(), services.end(), f.target) != services.end() ||
@@ -759,14 +864,14 @@ void Decoder::CheckFailures(const Scenario& s) {
   for (size_t k = 0; k < order.size(); ++k) {
     const size_t i = order[k];
     const FailureSpec& f = s.failures[i];
-    if (f.type == FailureType::kScaleOut) continue;
+    if (!IsScheduledHostEvent(f)) continue;
     const Node* at_node = failure_refs_[i].at;
     const std::string at_path = JoinKey(failure_refs_[i].path, "at");
     bool reported = false;
     for (size_t q = 0; q < k && !reported; ++q) {
       const size_t j = order[q];
       const FailureSpec& earlier = s.failures[j];
-      if (earlier.target != f.target) continue;
+      if (earlier.target != f.target || !IsScheduledHostEvent(earlier)) continue;
       if (earlier.type == FailureType::kScaleIn) {
         Fail(at_node->origin, at_path,
              "'" + f.target + "' was removed at " + FormatSeconds(earlier.at_s) + " by " +

@@ -81,8 +81,8 @@ void Decoder::Decode(const Node& root, Scenario* s, bool decode_variants) {
 }
 
 void Decoder::DecodePlatform(const Map& root, PlatformSpec* p) {
-  std::optional<Map> m = SubMap(root, "platform", {"topology", "network_model", "host_link", "backbone", "regions",
-                                                   "wan", "fat_tree"});
+  std::optional<Map> m = SubMap(
+      root, "platform", {"topology", "network_model", "host_link", "backbone", "regions", "wan", "fat_tree"});
   if (!m) return;
   ReadEnum(*m, "topology",
            EnumTable<Topology>{{"star", Topology::kStar},
@@ -116,8 +116,8 @@ void Decoder::DecodeLink(const Map& parent, std::string_view key, LinkSpec* link
 
 const std::vector<std::string>& ServiceKeys() {
   static const std::vector<std::string> kKeys = {
-      "name",           "host_speed",          "work",   "error_rate", "calls", "request_bytes",
-      "response_bytes", "attributes_per_span", "sampler",    "concurrency"};
+      "name",           "host_speed",          "work",    "error_rate", "calls", "request_bytes",
+      "response_bytes", "attributes_per_span", "sampler", "concurrency"};
   return kKeys;
 }
 
@@ -660,12 +660,24 @@ void Decoder::DecodeFailures(const Map& root, std::vector<FailureSpec>* failures
     FailExpected(*n, path, "a sequence of failures (- {type: host_crash, target: ..., at: ...})");
     return;
   }
+  const EnumTable<FailureType> kTypes = {{"host_crash", FailureType::kHostCrash},
+                                         {"scale_out", FailureType::kScaleOut},
+                                         {"scale_in", FailureType::kScaleIn},
+                                         {"link_down", FailureType::kLinkDown},
+                                         {"bandwidth_drop", FailureType::kBandwidthDrop},
+                                         {"latency_spike", FailureType::kLatencySpike},
+                                         {"cpu_slowdown", FailureType::kCpuSlowdown},
+                                         {"storage_outage", FailureType::kStorageOutage},
+                                         {"rolling_restart", FailureType::kRollingRestart},
+                                         {"partition", FailureType::kPartition}};
   failures->clear();
   failure_refs_.clear();
   for (size_t i = 0; i < n->items.size(); ++i) {
     const Node& item = n->items[i];
     const std::string item_path = JoinIndex(path, i);
-    std::optional<Map> m = OpenMap(&item, item_path, item.origin, {"type", "target", "at", "restart_after"},
+    std::optional<Map> m = OpenMap(&item, item_path, item.origin,
+                                   {"type", "target", "at", "restart_after", "duration", "factor", "latency",
+                                    "repeat", "period", "interval", "mtbf", "mttr", "groups"},
                                    "a failure: a mapping");
     if (!m) continue;
     if (item.IsNull()) {
@@ -674,34 +686,127 @@ void Decoder::DecodeFailures(const Map& root, std::vector<FailureSpec>* failures
     }
     FailureSpec f;
     bool type_ok = false;
-    if (Require(*m, "type", "host_crash, scale_out or scale_in")) {
-      type_ok = ReadEnum(*m, "type",
-                         EnumTable<FailureType>{{"host_crash", FailureType::kHostCrash},
-                                                {"scale_out", FailureType::kScaleOut},
-                                                {"scale_in", FailureType::kScaleIn}},
-                         &f.type);
+    if (Require(*m, "type",
+                "host_crash, scale_out, scale_in, link_down, bandwidth_drop, latency_spike, "
+                "cpu_slowdown, storage_outage, rolling_restart or partition")) {
+      type_ok = ReadEnum(*m, "type", kTypes, &f.type);
     }
+    const FailureType t = f.type;
     FailureRef ref;
     ref.path = item_path;
-    const char* target_hint = !type_ok                           ? "a host or a collector tier name"
-                              : f.type == FailureType::kScaleOut ? "the name of a collector tier"
-                              : f.type == FailureType::kScaleIn
-                                  ? "a collector host, <tier>-<i>"
-                                  : "a host: a service name, <tier>-<i> or storage-<i>";
-    if (Require(*m, "target", target_hint) && ReadString(*m, "target", &f.target)) {
+    // Which keys each type takes (anything else is an error, not ignored).
+    auto takes = [&](std::string_view key) {
+      if (key == "restart_after") return t == FailureType::kHostCrash || t == FailureType::kRollingRestart;
+      if (key == "mtbf" || key == "mttr") return t == FailureType::kHostCrash;
+      if (key == "duration")
+        return t == FailureType::kLinkDown || t == FailureType::kBandwidthDrop ||
+               t == FailureType::kLatencySpike || t == FailureType::kCpuSlowdown ||
+               t == FailureType::kStorageOutage || t == FailureType::kPartition;
+      if (key == "factor") return t == FailureType::kBandwidthDrop || t == FailureType::kCpuSlowdown;
+      if (key == "latency") return t == FailureType::kLatencySpike;
+      if (key == "repeat" || key == "period") return t == FailureType::kLinkDown;
+      if (key == "interval") return t == FailureType::kRollingRestart;
+      if (key == "groups") return t == FailureType::kPartition;
+      if (key == "target") return t != FailureType::kPartition;
+      return true;
+    };
+    bool keys_ok = true;
+    if (type_ok) {
+      for (const char* key : {"restart_after", "duration", "factor", "latency", "repeat", "period",
+                              "interval", "mtbf", "mttr", "groups", "target"}) {
+        if (m->Get(key) != nullptr && !takes(key)) {
+          const std::string type_name = m->Get("type")->scalar;
+          Fail(m->KeyOrigin(key), m->Path(key),
+               (std::string_view(key) == "restart_after" ? "only a host_crash (or rolling_restart) restarts; "
+                                                         : "") +
+                   std::string("a ") + type_name + " has no " + key);
+          keys_ok = false;
+        }
+      }
+    }
+    const bool stochastic =
+        t == FailureType::kHostCrash && (m->Get("mtbf") != nullptr || m->Get("mttr") != nullptr);
+    const char* target_hint =
+        !type_ok                            ? "a host, a collector tier or a link"
+        : t == FailureType::kScaleOut       ? "the name of a collector tier"
+        : t == FailureType::kScaleIn        ? "a collector host, <tier>-<i>"
+        : t == FailureType::kRollingRestart ? "a collector tier name or storage"
+        : t == FailureType::kStorageOutage  ? "a storage node, storage-<i>"
+        : t == FailureType::kLinkDown || t == FailureType::kBandwidthDrop || t == FailureType::kLatencySpike
+            ? "a link: <host>-link, rack<i>-uplink or wan-<a>-<b>"
+            : "a host: a service name, <tier>-<i> or storage-<i>";
+    if (t == FailureType::kPartition) {
+      if (Require(*m, "groups", "two or more lists of hosts, e.g. [[web, api], [collector-0]]")) {
+        const Node* g = m->Get("groups");
+        const std::string gpath = m->Path("groups");
+        if (!g->IsSequence() || g->items.size() < 2) {
+          FailExpected(*g, gpath, "two or more lists of host names");
+        } else {
+          for (size_t k = 0; k < g->items.size(); ++k) {
+            const Node& side = g->items[k];
+            std::vector<std::string> hosts;
+            if (!side.IsSequence() || side.items.empty()) {
+              FailExpected(side, JoinIndex(gpath, k), "a non-empty list of host names");
+              continue;
+            }
+            for (const Node& h : side.items) {
+              if (!h.IsScalar()) {
+                FailExpected(h, JoinIndex(gpath, k), "host names");
+                continue;
+              }
+              hosts.push_back(h.scalar);
+            }
+            f.groups.push_back(std::move(hosts));
+          }
+          ref.groups = g;
+        }
+      }
+    } else if ((!type_ok || keys_ok) && Require(*m, "target", target_hint) &&
+               ReadString(*m, "target", &f.target)) {
       ref.target = m->Get("target");
     }
-    if (Require(*m, "at", "the simulated time of the event, e.g. 20s") &&
-        ReadSeconds(*m, "at", Bound::NonNegative(), &f.at_s)) {
+    if (stochastic) {
+      ReadSeconds(*m, "at", Bound::NonNegative(), &f.at_s);  // optional: from then on
+      if (m->Get("at") != nullptr) ref.at = m->Get("at");
+      if (Require(*m, "mtbf", "the mean time between failures, e.g. 60s")) {
+        ReadSeconds(*m, "mtbf", Bound::Positive(), &f.mtbf_s);
+      }
+      if (Require(*m, "mttr", "the mean time to repair, e.g. 10s")) {
+        ReadSeconds(*m, "mttr", Bound::Positive(), &f.mttr_s);
+      }
+    } else if (Require(*m, "at", "the simulated time of the event, e.g. 20s") &&
+               ReadSeconds(*m, "at", Bound::NonNegative(), &f.at_s)) {
       ref.at = m->Get("at");
     }
-    if (ReadSeconds(*m, "restart_after", Bound::Positive(), &f.restart_after_s)) {
+    if (takes("restart_after") && ReadSeconds(*m, "restart_after", Bound::Positive(), &f.restart_after_s)) {
       ref.restart_after = m->Get("restart_after");
-      if (type_ok && f.type != FailureType::kHostCrash) {
-        Fail(m->KeyOrigin("restart_after"), m->Path("restart_after"),
-             std::string("only a host_crash restarts; a ") +
-                 (f.type == FailureType::kScaleOut ? "scale_out" : "scale_in") + " has no restart_after");
+    }
+    if (takes("duration")) ReadSeconds(*m, "duration", Bound::Positive(), &f.duration_s);
+    if (takes("factor")) ReadDouble(*m, "factor", Bound::LeftOpen(0, 1), &f.factor);
+    if (t == FailureType::kBandwidthDrop || t == FailureType::kCpuSlowdown) {
+      if (type_ok) Require(*m, "factor", "the fraction left, e.g. 0.1");
+    }
+    if (t == FailureType::kLatencySpike && type_ok &&
+        Require(*m, "latency", "the latency added to the link, e.g. 50ms")) {
+      ReadSeconds(*m, "latency", Bound::Positive(), &f.extra_latency_s);
+    }
+    if (takes("repeat")) ReadInt(*m, "repeat", Bound::AtLeast(1), &f.repeat);
+    if (takes("period") && ReadSeconds(*m, "period", Bound::Positive(), &f.period_s) && f.duration_s > 0 &&
+        f.period_s <= f.duration_s) {
+      FailExpected(*m->Get("period"), m->Path("period"),
+                   "a period longer than duration (" + FormatSeconds(f.duration_s) + ")");
+    }
+    if (t == FailureType::kLinkDown && f.repeat > 1 && m->Get("period") == nullptr) {
+      Fail(m->KeyOrigin("repeat"), m->Path("repeat"), "a flap (repeat > 1) needs `period` and `duration`");
+    }
+    if (t == FailureType::kLinkDown && f.repeat > 1 && f.duration_s <= 0 && m->Get("duration") == nullptr) {
+      Fail(m->KeyOrigin("repeat"), m->Path("repeat"), "a flap (repeat > 1) needs `period` and `duration`");
+    }
+    if (t == FailureType::kRollingRestart && type_ok) {
+      if (Require(*m, "interval", "the time from one host's crash to the next's, e.g. 30s")) {
+        ReadSeconds(*m, "interval", Bound::Positive(), &f.interval_s);
       }
+      if (m->Get("restart_after") == nullptr) Require(*m, "restart_after", "each host's downtime, e.g. 10s");
     }
     failures->push_back(std::move(f));
     failure_refs_.push_back(ref);

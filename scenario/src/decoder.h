@@ -81,10 +81,22 @@ struct CallRef {
   std::string path;
 };
 
+// Where the topology keys were written: kept by DecodeTopology for the
+// errors of CheckTopology, which only sees the decoded Scenario.
+struct TopologyOrigins {
+  Origin regions;                          // the `regions` key
+  std::vector<Origin> region;              // each region item
+  std::vector<std::vector<Origin>> hosts;  // [region][entry]
+  std::vector<Origin> hosts_key;           // [region]: where `hosts` is written
+  Origin fat_tree;                         // the `fat_tree` key (or the platform)
+  Origin fat_tree_down;                    // `fat_tree.down` (or fat_tree)
+};
+
 struct FailureRef {
   const Node* target = nullptr;
   const Node* at = nullptr;
   const Node* restart_after = nullptr;
+  const Node* groups = nullptr;  // partition
   std::string path;
 };
 
@@ -199,6 +211,9 @@ class Decoder {
   void CheckReferences(const Scenario& s);
   void CheckCallGraph(const Scenario& s);
   void CheckTiers(const Scenario& s);
+  bool CheckFaultTarget(const Scenario& s, const FailureSpec& f, const FailureRef& ref, const std::string& hosts,
+                        const std::vector<std::string>& host_candidates,
+                        const std::vector<std::string>& tier_names);
   void CheckFailures(const Scenario& s);
 
  private:
@@ -212,6 +227,7 @@ class Decoder {
   const Node* entry_node_ = nullptr;
   std::string entry_path_;
   std::vector<FailureRef> failure_refs_;
+  TopologyOrigins topology_origins_;
   std::vector<TierRef> tier_refs_;
   bool collectors_is_list_ = false;
 };

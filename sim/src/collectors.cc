@@ -87,7 +87,8 @@ void Simulation::CollectorReceiver(int id) {
   const double per_span =
       costs.collector_receive_per_span_ns + (tier.has_batch ? costs.collector_batch_per_span_ns : 0);
   while (true) {
-    std::unique_ptr<ExportMessage> message(c.mailbox->get<ExportMessage>());
+    std::unique_ptr<ExportMessage> message = Receive<ExportMessage>(c.mailbox);
+    if (!message) continue;
     const HeldSpans& held = *message->spans;
     // CPU is counted when the work is handed to the CPU (saturation shows at once).
     const double flops = CostFlops(per_span * held.size());
@@ -373,7 +374,8 @@ std::vector<SpanData> Simulation::ReplicatedWrite(CollectorRuntime& c, const std
     const uint64_t bytes = kEnvelopeBytes + WireBytes(group);
     for (size_t node : nodes) {
       StorageRuntime& st = *storage_[node];
-      if (!c.host->is_on() || !st.host->is_on()) continue;  // connection refused
+      // Connection refused (host down or storage outage) or unreachable (partition).
+      if (!c.host->is_on() || !st.host->is_on() || st.unavailable || Partitioned(c.host, st.host)) continue;
       auto* copy = new ReplicaCopy{group, writes.back().acks};
       comms.emplace_back(st.mailbox->put_async(copy, bytes), copy, writes.size() - 1);
     }
@@ -408,6 +410,11 @@ SendResult Simulation::TrySend(sg4::Host* from, int key, std::unique_ptr<HeldSpa
   sg4::Host* to = collectors_[key]->host;
   sg4::Mailbox* mailbox = collectors_[key]->mailbox;
   if (!from->is_on() || !to->is_on()) return SendResult::kFailed;  // connection refused
+  if (Partitioned(from, to)) {
+    // Unreachable: the connection attempt hangs until the export times out.
+    sg4::this_actor::sleep_for(timeout_s);
+    return SendResult::kFailed;
+  }
   const double deadline = sg4::Engine::get_clock() + timeout_s;
   const uint64_t bytes = kEnvelopeBytes + payload->bytes();
   // Once delivered, the spans are the receiver's to lose.
@@ -560,7 +567,8 @@ void Simulation::StorageWriter(int i) {
   StorageRuntime& st = *storage_[i];
   const double per_span = scenario_.tracing.costs.store_insert_per_span_ns;
   while (true) {
-    std::unique_ptr<ReplicaCopy> copy(st.mailbox->get<ReplicaCopy>());
+    std::unique_ptr<ReplicaCopy> copy = Receive<ReplicaCopy>(st.mailbox);
+    if (!copy) continue;
     const double flops = CostFlops(per_span * copy->spans.size());
     Execute(st.host, flops);
     cpu_.storage_cpu_s += flops / st.host->get_speed();

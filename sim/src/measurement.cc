@@ -1,6 +1,8 @@
 // Faults, measurement and the final results of a Simulation.
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <memory>
 
 #include "runtime.h"
 #include "simulation.h"
@@ -30,55 +32,187 @@ void Simulation::OnSpanDropped(DropCause cause, const pipeline::SpanData& span) 
 // ---------------------------------------------------------------- faults
 
 void Simulation::FaultInjector() {
-  struct Event {
+  // Every fault becomes timed actions; the timeline shows each fault with its
+  // start and end.
+  struct Action {
     double t;
-    int kind;  // 0 crash, 1 restart, 2 scale out, 3 scale in
-    sg4::Host* host;
-    int tier;
+    std::function<void()> run;
   };
-  std::vector<Event> events;
-  for (const auto& f : scenario_.failures) {
+  std::vector<Action> actions;
+  const double end = end_time_s_;
+  auto timeline_entry = [this](const std::string& type, const std::string& target, double start,
+                               double stop) {
+    timeline_.push_back({type, target, start, stop < 0 || stop > end_time_s_ ? -1 : stop});
+  };
+  for (size_t index = 0; index < scenario_.failures.size(); ++index) {
+    const auto& f = scenario_.failures[index];
+    const double until = f.duration_s > 0 ? f.at_s + f.duration_s : -1;
     switch (f.type) {
       case scenario::FailureType::kHostCrash: {
         sg4::Host* host = platform_.Find(f.target);
         if (host == nullptr) break;  // the loader rejects unknown targets
-        events.push_back({f.at_s, 0, host, -1});
-        if (f.restart_after_s > 0) events.push_back({f.at_s + f.restart_after_s, 1, host, -1});
+        if (f.mtbf_s > 0) {
+          // Stochastic: up for Exp(mtbf), down for Exp(mttr), from `at` to the end; reproducible by seed.
+          pipeline::Rng rng = root_rng_.Fork(7000 + index);
+          for (double t = f.at_s + rng.Exponential(f.mtbf_s); t < end;) {
+            const double up = t + rng.Exponential(f.mttr_s);
+            actions.push_back({t, [this, host] { Crash(host); }});
+            if (up < end) actions.push_back({up, [this, host] { Restart(host); }});
+            t = up + rng.Exponential(f.mtbf_s);
+          }
+          break;
+        }
+        actions.push_back({f.at_s, [this, host] { Crash(host); }});
+        if (f.restart_after_s > 0)
+          actions.push_back({f.at_s + f.restart_after_s, [this, host] { Restart(host); }});
         break;
       }
       case scenario::FailureType::kScaleOut:
         for (const auto& tier : tiers_) {
-          if (tier->spec->name == f.target) events.push_back({f.at_s, 2, nullptr, tier->index});
+          const int t = tier->index;
+          if (tier->spec->name == f.target) actions.push_back({f.at_s, [this, t] { ScaleOut(t); }});
         }
         break;
       case scenario::FailureType::kScaleIn:
-        if (sg4::Host* host = platform_.Find(f.target)) events.push_back({f.at_s, 3, host, -1});
-        break;
-    }
-  }
-  std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) { return a.t < b.t; });
-  for (const auto& e : events) {
-    sg4::this_actor::sleep_until(e.t);
-    switch (e.kind) {
-      case 0:
-        Crash(e.host);
-        break;
-      case 1:
-        Restart(e.host);
-        break;
-      case 2:
-        ScaleOut(e.tier);
-        break;
-      case 3:
-        for (const auto& c : collectors_) {
-          if (c->host == e.host) ScaleIn(c->id);
+        if (sg4::Host* host = platform_.Find(f.target)) {
+          actions.push_back({f.at_s, [this, host] {
+                               for (const auto& c : collectors_) {
+                                 if (c->host == host) ScaleIn(c->id);
+                               }
+                             }});
         }
         break;
+      case scenario::FailureType::kLinkDown: {
+        sg4::Link* link = sg4::Link::by_name_or_null(f.target);
+        if (link == nullptr) break;
+        for (int k = 0; k < f.repeat; ++k) {
+          const double down = f.at_s + k * f.period_s;
+          const double up = f.duration_s > 0 ? down + f.duration_s : -1;
+          if (down >= end) break;
+          timeline_entry("link_down", f.target, down, up);
+          actions.push_back({down, [link] { link->turn_off(); }});
+          if (up > 0 && up < end) actions.push_back({up, [link] { link->turn_on(); }});
+        }
+        break;
+      }
+      case scenario::FailureType::kBandwidthDrop: {
+        sg4::Link* link = sg4::Link::by_name_or_null(f.target);
+        if (link == nullptr) break;
+        const double normal = link->get_bandwidth(), factor = f.factor;
+        timeline_entry("bandwidth_drop", f.target, f.at_s, until);
+        actions.push_back({f.at_s, [link, normal, factor] { link->set_bandwidth(normal * factor); }});
+        if (until > 0) actions.push_back({until, [link, normal] { link->set_bandwidth(normal); }});
+        break;
+      }
+      case scenario::FailureType::kLatencySpike: {
+        sg4::Link* link = sg4::Link::by_name_or_null(f.target);
+        if (link == nullptr) break;
+        const double normal = link->get_latency(), extra = f.extra_latency_s;
+        timeline_entry("latency_spike", f.target, f.at_s, until);
+        actions.push_back({f.at_s, [link, normal, extra] { link->set_latency(normal + extra); }});
+        if (until > 0) actions.push_back({until, [link, normal] { link->set_latency(normal); }});
+        break;
+      }
+      case scenario::FailureType::kCpuSlowdown: {
+        sg4::Host* host = platform_.Find(f.target);
+        if (host == nullptr) break;
+        timeline_entry("cpu_slowdown", f.target, f.at_s, until);
+        const double factor = f.factor;
+        // A noisy neighbour: an execution bounded to (1 - factor) of the CPU
+        // with an overwhelming sharing priority leaves `factor` of the CPU to
+        // the host's own work.
+        auto hog = std::make_shared<sg4::ExecPtr>();
+        actions.push_back({f.at_s, [host, factor, hog] {
+                             if (!host->is_on()) return;
+                             *hog = sg4::Exec::init()
+                                        ->set_flops_amount(1e30)
+                                        ->set_host(host)
+                                        ->set_bound((1 - factor) * host->get_speed())
+                                        ->set_priority(1e9);
+                             (*hog)->start();
+                           }});
+        if (until > 0) {
+          actions.push_back({until, [hog] {
+                               if (*hog && !(*hog)->test()) (*hog)->cancel();
+                             }});
+        }
+        break;
+      }
+      case scenario::FailureType::kStorageOutage: {
+        for (auto& st : storage_) {
+          if (st->host->get_name() != f.target) continue;
+          StorageRuntime* node = st.get();
+          timeline_entry("storage_outage", f.target, f.at_s, until);
+          actions.push_back({f.at_s, [node] { node->unavailable = true; }});
+          if (until > 0) actions.push_back({until, [node] { node->unavailable = false; }});
+        }
+        break;
+      }
+      case scenario::FailureType::kRollingRestart: {
+        std::vector<sg4::Host*> hosts;
+        if (f.target == "storage") {
+          for (auto& st : storage_) hosts.push_back(st->host);
+        } else {
+          for (const auto& tier : tiers_) {
+            if (tier->spec->name != f.target) continue;
+            for (int id : tier->members) hosts.push_back(collectors_[id]->host);
+          }
+        }
+        for (size_t k = 0; k < hosts.size(); ++k) {
+          const double t = f.at_s + static_cast<double>(k) * f.interval_s;
+          sg4::Host* host = hosts[k];
+          actions.push_back({t, [this, host] { Crash(host); }});
+          if (f.restart_after_s > 0)
+            actions.push_back({t + f.restart_after_s, [this, host] { Restart(host); }});
+        }
+        break;
+      }
+      case scenario::FailureType::kPartition: {
+        auto groups = std::make_shared<std::vector<std::vector<sg4::Host*>>>();
+        std::string target;
+        for (const auto& side : f.groups) {
+          groups->emplace_back();
+          target += target.empty() ? "" : " | ";
+          for (size_t h = 0; h < side.size(); ++h) {
+            target += (h > 0 ? "," : "") + side[h];
+            sg4::Host* host = side[h] == "driver" ? platform_.driver : platform_.Find(side[h]);
+            if (host != nullptr) groups->back().push_back(host);
+          }
+        }
+        timeline_entry("partition", target, f.at_s, until);
+        actions.push_back({f.at_s, [this, groups] { partitions_.push_back(groups); }});
+        if (until > 0) {
+          actions.push_back({until, [this, groups] {
+                               partitions_.erase(std::remove(partitions_.begin(), partitions_.end(), groups),
+                                                 partitions_.end());
+                             }});
+        }
+        break;
+      }
     }
+  }
+  std::stable_sort(actions.begin(), actions.end(),
+                   [](const Action& a, const Action& b) { return a.t < b.t; });
+  for (const auto& a : actions) {
+    if (a.t >= end) break;
+    sg4::this_actor::sleep_until(a.t);
+    a.run();
   }
 }
 
-// ---------------------------------------------------------------- measurement
+bool Simulation::Partitioned(const sg4::Host* a, const sg4::Host* b) const {
+  for (const auto& groups : partitions_) {
+    int side_a = -1, side_b = -1;
+    for (size_t g = 0; g < groups->size(); ++g) {
+      for (const sg4::Host* h : (*groups)[g]) {
+        if (h == a) side_a = static_cast<int>(g);
+        if (h == b) side_b = static_cast<int>(g);
+      }
+    }
+    if (side_a >= 0 && side_b >= 0 && side_a != side_b) return true;
+  }
+  return false;
+}
 
 uint64_t Simulation::MeasureInFlight() const {
   int64_t n = ledger_.held();
@@ -262,6 +396,9 @@ void Simulation::Finalize() {
   r.storage.search_latency = reports::SummarizeLatency(search_latency_ms_);
   if (tracing_) FinalizeQuality(r);
   r.timeline = timeline_;
+  std::stable_sort(
+      r.timeline.begin(), r.timeline.end(),
+      [](const reports::TimelineEvent& a, const reports::TimelineEvent& b) { return a.start_s < b.start_s; });
   r.timeseries = timeseries_;
   r.saturation = saturation_;
 }

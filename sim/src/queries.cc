@@ -53,7 +53,8 @@ void Simulation::QueryServer(int i) {
   StorageRuntime& st = *storage_[i];
   const auto& costs = scenario_.tracing.costs;
   while (true) {
-    std::unique_ptr<QueryRequest> q(st.query_mailbox->get<QueryRequest>());
+    std::unique_ptr<QueryRequest> q = Receive<QueryRequest>(st.query_mailbox);
+    if (!q) continue;
     uint64_t bytes = kEnvelopeBytes;
     if (q->search) {
       const double flops =
@@ -73,7 +74,11 @@ void Simulation::QueryServer(int i) {
       st.disk->read(bytes);
       storage_stats_.disk_read_bytes += bytes;
     }
-    sg4::Comm::sendto(st.host, platform_.driver, bytes);  // the answer
+    try {
+      sg4::Comm::sendto(st.host, platform_.driver, bytes);  // the answer
+    } catch (const simgrid::Exception&) {
+      continue;  // lost on the way: the client times out
+    }
     q->reply->done->release();
   }
 }
@@ -99,7 +104,8 @@ void Simulation::TraceLookup(pipeline::Rng rng) {
     StorageRuntime& st = *storage_[node];
     const double remaining = deadline - sg4::Engine::get_clock();
     if (remaining <= 0) break;
-    if (!st.host->is_on()) continue;  // connection refused: next replica
+    // Connection refused (down, outage) or unreachable (partition): next replica.
+    if (!st.host->is_on() || st.unavailable || Partitioned(platform_.driver, st.host)) continue;
     auto* q = new QueryRequest;
     q->trace = traces_[*pick].id;
     std::shared_ptr<QueryReply> reply = q->reply;
@@ -135,8 +141,8 @@ void Simulation::TraceSearch(pipeline::Rng rng) {
   std::vector<std::pair<sg4::CommPtr, QueryRequest*>> sends;
   std::vector<std::shared_ptr<QueryReply>> replies;
   for (auto& st : storage_) {
-    if (!st->host->is_on()) {
-      complete = false;  // connection refused: the answer misses this node's traces
+    if (!st->host->is_on() || st->unavailable || Partitioned(platform_.driver, st->host)) {
+      complete = false;  // refused or unreachable: the answer misses this node's traces
       continue;
     }
     auto* q = new QueryRequest;

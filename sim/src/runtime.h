@@ -13,6 +13,19 @@
 
 namespace tracesim::sim {
 
+// Receives the next message of `mailbox`; nullptr when the transfer failed
+// (a link went down mid-transfer, or the sender's timeout expired while the
+// bytes were on the way): the sender keeps its message and sees the failure
+// too. A kill of the receiver still unwinds (it is not a simgrid::Exception).
+template <typename T>
+std::unique_ptr<T> Receive(simgrid::s4u::Mailbox* mailbox) {
+  try {
+    return std::unique_ptr<T>(mailbox->get<T>());
+  } catch (const simgrid::Exception&) {
+    return nullptr;
+  }
+}
+
 inline TimePoint Now() { return FromNanos(std::llround(simgrid::s4u::Engine::get_clock() * 1e9)); }
 
 // Bytes of an OTLP export request around its spans (headers, resource,
@@ -110,6 +123,7 @@ struct Simulation::StorageRuntime {
   std::vector<Copy> spans;                         // every span copy this node holds (for a crash)
   simgrid::s4u::Disk* disk = nullptr;              // storage.disk
   simgrid::s4u::Mailbox* query_mailbox = nullptr;  // storage.queries, served by QueryServer
+  bool unavailable = false;  // failures: storage_outage — refuses writes and queries, keeps its data
   // Cut blocks waiting to be written to the disk by the block flusher.
   uint64_t flush_pending_bytes = 0;
   simgrid::s4u::SemaphorePtr flush_wake;

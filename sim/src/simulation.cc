@@ -495,6 +495,7 @@ void Simulation::ServiceWorker(int i) {
 
 bool Simulation::Transfer(sg4::Host* from, sg4::Host* to, uint64_t bytes) {
   if (!from->is_on() || !to->is_on()) return false;  // connection refused
+  if (Partitioned(from, to)) return false;           // unreachable: the call fails
   try {
     sg4::Comm::sendto(from, to, bytes);
     return true;
@@ -661,6 +662,15 @@ void Simulation::SdkExporter(int i) {
 int Simulation::FirstTierPeerFor(int service) const {
   const auto& members = tiers_[0]->members;
   if (members.empty()) return -1;
+  // multi_region: an SDK exports to a collector of its own region when there is one.
+  const int region = platform_.RegionOf(scenario_.services[service].name);
+  if (region >= 0) {
+    std::vector<int> local;
+    for (int id : members) {
+      if (platform_.RegionOf(collectors_[id]->host->get_name()) == region) local.push_back(id);
+    }
+    if (!local.empty()) return local[static_cast<size_t>(service) % local.size()];
+  }
   return members[static_cast<size_t>(service) % members.size()];
 }
 

@@ -126,6 +126,8 @@ class Simulation : public SpanDropSink {
   void TraceSearch(pipeline::Rng rng);
   void QueryServer(int node);  // per storage node: answers lookups and searches
   void FaultInjector();
+  // A partition in force separates the two hosts (failures: partition).
+  bool Partitioned(const simgrid::s4u::Host* a, const simgrid::s4u::Host* b) const;
   void TimeSeriesSampler();
   void Timekeeper();
 
@@ -235,6 +237,8 @@ class Simulation : public SpanDropSink {
   uint64_t traces_sampled_ = 0;  // root spans sampled by the head sampler
   reports::CpuUsage cpu_;
   std::vector<reports::TimelineEvent> timeline_;
+  // Partitions in force: each a list of host groups that cannot reach each other.
+  std::vector<std::shared_ptr<std::vector<std::vector<simgrid::s4u::Host*>>>> partitions_;
   std::vector<reports::TimeSample> timeseries_;
   std::vector<reports::SaturationEvent> saturation_;
   std::set<std::string> saturated_;  // component|what already reported

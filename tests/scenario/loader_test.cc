@@ -363,7 +363,7 @@ TEST(LoaderTest, WrongTypes) {
                 "mapping"));
   EXPECT_THAT(ErrorOf(std::string(kBase) + "platform: [star]\n"),
               HasSubstr("test.yaml:8:11: platform: expected a mapping with keys topology, network_model, "
-                        "host_link, backbone, got a sequence"));
+                        "host_link, backbone, regions, wan, fat_tree, got a sequence"));
   EXPECT_THAT(ErrorOf(std::string(kBase) + "tracing: {enabled: maybe}\n"),
               HasSubstr("tracing.enabled: expected true or false, got 'maybe'"));
   EXPECT_THAT(ErrorOf(std::string(kBase) + "seed: 1.5\n"),
@@ -416,7 +416,8 @@ TEST(LoaderTest, EnumsSuggestTheRightSpelling) {
       HasSubstr("platform.network_model: expected one of LV08, CM02, constant, got 'lv08' (did you mean "
                 "'LV08'?)"));
   EXPECT_THAT(ErrorOf(std::string(kBase) + "platform: {topology: two-tier}\n"),
-              HasSubstr("expected one of star, two_tier, got 'two-tier' (did you mean 'two_tier'?)"));
+              HasSubstr("expected one of star, two_tier, multi_region, fat_tree, got 'two-tier' (did you "
+                        "mean 'two_tier'?)"));
   EXPECT_THAT(ErrorOf(std::string(kBase) + "platform: {host_link: {bandwidth: 1Gbps, sharing: FATPIPE}}\n"),
               HasSubstr("did you mean 'fatpipe'?"));
 }
@@ -692,7 +693,13 @@ TEST(LoaderTest, Failures) {
               HasSubstr("got 'storage-1' (storage.nodes is 1)"));
   EXPECT_THAT(
       ErrorOf(std::string(kBase) + "failures: [{type: link_down, target: api, at: 1s}]\n"),
-      HasSubstr("failures[0].type: expected one of host_crash, scale_out, scale_in, got 'link_down'"));
+      HasSubstr(
+          "failures[0].target: expected a link: <host>-link for a host (a service (api, db), collector-0 "
+          "or storage-0), got 'api'"));
+  EXPECT_THAT(ErrorOf(std::string(kBase) + "failures: [{type: meteor_strike, target: api, at: 1s}]\n"),
+              HasSubstr("failures[0].type: expected one of host_crash, scale_out, scale_in, link_down, "
+                        "bandwidth_drop, latency_spike, cpu_slowdown, storage_outage, rolling_restart, "
+                        "partition, got 'meteor_strike'"));
   EXPECT_THAT(ErrorOf(std::string(kBase) + "failures: [{target: api, at: 1s}]\n"),
               HasSubstr("failures[0].type: required"));
   EXPECT_THAT(ErrorOf(std::string(kBase) + "failures: [{type: host_crash, target: api}]\n"),

@@ -142,11 +142,13 @@ TEST(FailuresTest, TargetsAcrossTiers) {
                 "restarts (a host is scaled in while it runs)"));
   EXPECT_THAT(
       ErrorOf(kTiers + "  - {type: scale_out, target: edge, at: 5s, restart_after: 1s}\n"),
-      HasSubstr("failures[0].restart_after: only a host_crash restarts; a scale_out has no restart_after"));
+      HasSubstr("failures[0].restart_after: only a host_crash (or rolling_restart) restarts; a scale_out has "
+                "no restart_after"));
   EXPECT_THAT(
       ErrorOf(kTiers + "  - {type: scale_up, target: edge, at: 5s}\n"),
-      HasSubstr("failures[0].type: expected one of host_crash, scale_out, scale_in, got 'scale_up' (did you "
-                "mean 'scale_out'?)"));
+      HasSubstr("failures[0].type: expected one of host_crash, scale_out, scale_in, link_down, bandwidth_drop, "
+                "latency_spike, cpu_slowdown, storage_outage, rolling_restart, partition, got 'scale_up' (did "
+                "you mean 'scale_out'?)"));
 }
 
 TEST(FailuresTest, SingleTierKeepsItsMessages) {

@@ -261,16 +261,36 @@ struct StorageSpec {
 };
 
 enum class FailureType {
-  kHostCrash,  // target: a host; restart_after optional
-  kScaleOut,   // target: a collector tier name; adds one host to the tier at `at`
-  kScaleIn,    // target: a collector host; removed from its tier (drained, then off) at `at`
+  kHostCrash,       // target: a host; restart_after optional; or stochastic with mtbf/mttr
+  kScaleOut,        // target: a collector tier name; adds one host to the tier at `at`
+  kScaleIn,         // target: a collector host; removed from its tier (drained, then off) at `at`
+  kLinkDown,        // target: a link; down for `duration` (a flap: `repeat` times every `period`)
+  kBandwidthDrop,   // target: a link; bandwidth x `factor` for `duration`
+  kLatencySpike,    // target: a link; latency + `latency` for `duration`
+  kCpuSlowdown,     // target: a host; CPU speed x `factor` for `duration`
+  kStorageOutage,   // target: a storage node; refuses writes and queries for `duration`, keeps its data
+  kRollingRestart,  // target: a collector tier or "storage"; each host crashes and restarts in turn
+  kPartition,       // groups: hosts in different groups cannot reach each other for `duration`
 };
 
+// Links a failure can name: "<host>-link" (every host's link), with
+// topology two_tier "rack<0..3>-uplink", with multi_region "wan-<a>-<b>".
 struct FailureSpec {
   FailureType type = FailureType::kHostCrash;
-  std::string target;           // a host name (service name, <tier>-<i>, storage-<i>) or a tier name
-  double at_s = 0;              // simulated time of the event
-  double restart_after_s = -1;  // kHostCrash: < 0 never restarts
+  std::string target;           // a host name (service name, <tier>-<i>, storage-<i>), a tier name or a link
+  double at_s = 0;              // simulated time of the event (stochastic host_crash: from then on)
+  double restart_after_s = -1;  // kHostCrash, kRollingRestart: < 0 never restarts
+  double duration_s = -1;       // link, cpu, storage and partition faults: < 0 until the end of the run
+  double factor = 0.1;          // kBandwidthDrop, kCpuSlowdown: in (0, 1]
+  double extra_latency_s = 0;   // kLatencySpike: added to the link's latency
+  int repeat = 1;               // kLinkDown: flaps (down `duration`, then up until the next period)
+  double period_s = 0;          // kLinkDown with repeat > 1: from one down to the next (> duration)
+  double interval_s = 0;        // kRollingRestart: from one host's crash to the next's
+  // kHostCrash, stochastic: exponential times between failures (mean
+  // mtbf_s) and to repair (mean mttr_s), drawn from the scenario seed.
+  double mtbf_s = 0;
+  double mttr_s = 0;
+  std::vector<std::vector<std::string>> groups;  // kPartition: host names per side
 };
 
 struct MeasurementSpec {
