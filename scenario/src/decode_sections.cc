@@ -125,6 +125,16 @@ void Decoder::DecodeServices(const Map& root, std::vector<ServiceSpec>* services
   if (!Require(root, "services", "a list of services, each with at least a name")) return;
   const Node& n = *root.Get("services");
   const std::string path = root.Path("services");
+  if (n.IsMap()) {
+    // services: {generate: {...}} — a synthetic call graph (decode_generated.cc).
+    services->clear();
+    call_refs_.clear();
+    service_name_nodes_.clear();
+    DecodeGeneratedServices(n, path, services);
+    call_refs_.resize(services->size());
+    service_name_nodes_.resize(services->size(), nullptr);
+    return;
+  }
   if (!n.IsSequence() || n.items.empty()) {
     FailExpected(n, path, "a non-empty sequence of services (- name: ...)");
     return;

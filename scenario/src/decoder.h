@@ -176,6 +176,10 @@ class Decoder {
   void DecodePlatform(const Map& root, PlatformSpec* p);
   // platform.regions / wan / fat_tree (decode_platform.cc); cross-checks
   // of region hosts against services, tiers and storage run in CheckTopology.
+  // services: {generate: {...}}: fills `services` with a generated call
+  // graph (decode_generated.cc).
+  void DecodeGeneratedServices(const Node& services_node, const std::string& path,
+                               std::vector<ServiceSpec>* services);
   void DecodeTopology(const Map& platform, PlatformSpec* p);
   void CheckTopology(const Scenario& s);
   void DecodeLink(const Map& parent, std::string_view key, LinkSpec* link);
