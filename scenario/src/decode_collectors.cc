@@ -663,7 +663,8 @@ bool Decoder::CheckFaultTarget(const Scenario& s, const FailureSpec& f, const Fa
   switch (f.type) {
     case FailureType::kLinkDown:
     case FailureType::kBandwidthDrop:
-    case FailureType::kLatencySpike: {
+    case FailureType::kLatencySpike:
+    case FailureType::kLossBurst: {
       std::vector<std::string> links;
       for (const auto& h : host_candidates) links.push_back(h + "-link");
       links.push_back("driver-link");

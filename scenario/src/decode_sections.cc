@@ -101,8 +101,38 @@ void Decoder::DecodePlatform(const Map& root, PlatformSpec* p) {
 void Decoder::DecodeLink(const Map& parent, std::string_view key, LinkSpec* link) {
   const Node* n = parent.Get(key);
   if (n == nullptr) return;  // absent: the default link
-  std::optional<Map> m = SubMap(parent, key, {"bandwidth", "latency", "sharing"});
+  std::optional<Map> m = SubMap(parent, key, {"bandwidth", "latency", "sharing", "jitter", "loss"});
   if (!m) return;
+  if (std::optional<Map> jm = m->Get("jitter") == nullptr
+                                  ? std::nullopt
+                                  : SubMap(*m, "jitter", {"distribution", "max", "stddev", "sigma", "alpha"})) {
+    JitterSpec& j = link->jitter;
+    using K = JitterSpec::Kind;
+    if (Require(*jm, "distribution", "uniform, normal, lognormal or pareto")) {
+      ReadEnum(*jm, "distribution",
+               EnumTable<K>{{"uniform", K::kUniform},
+                            {"normal", K::kNormal},
+                            {"lognormal", K::kLogNormal},
+                            {"pareto", K::kPareto}},
+               &j.kind);
+    }
+    const std::pair<const char*, K> params[] = {
+        {"max", K::kUniform}, {"stddev", K::kNormal}, {"sigma", K::kLogNormal}, {"alpha", K::kPareto}};
+    for (const auto& [param, kind] : params) {
+      if (j.kind != kind) {
+        if (jm->Get(param) != nullptr && j.kind != K::kNone) {
+          Fail(jm->KeyOrigin(param), jm->Path(param), "does not apply to this distribution");
+        }
+        continue;
+      }
+      if (!Require(*jm, param, "the distribution's parameter")) continue;
+      if (kind == K::kUniform) ReadSeconds(*jm, param, Bound::NonNegative(), &j.max_s);
+      if (kind == K::kNormal) ReadSeconds(*jm, param, Bound::Positive(), &j.stddev_s);
+      if (kind == K::kLogNormal) ReadDouble(*jm, param, Bound::Positive(), &j.sigma);
+      if (kind == K::kPareto) ReadDouble(*jm, param, Bound::LeftOpen(1, 1e9), &j.alpha);
+    }
+  }
+  DecodeLoss(*m, "loss", &link->loss);
   // A link written out must say how fast it is: a silent default bandwidth
   // would make capacity results meaningless.
   if (Require(*m, "bandwidth", "e.g. 1Gbps")) ReadBandwidth(*m, "bandwidth", &link->bandwidth_bytes_per_s);
@@ -112,6 +142,41 @@ void Decoder::DecodeLink(const Map& parent, std::string_view key, LinkSpec* link
                                         {"fatpipe", LinkSpec::Sharing::kFatpipe},
                                         {"split_duplex", LinkSpec::Sharing::kSplitDuplex}},
            &link->sharing);
+  if (link->jitter.kind == JitterSpec::Kind::kUniform && link->jitter.max_s < link->latency_s &&
+      m->Get("jitter") != nullptr) {
+    Fail(m->KeyOrigin("jitter"), m->Path("jitter") + ".max",
+         "expected a duration >= the link's latency (" + FormatSeconds(link->latency_s) + ")");
+  }
+  if ((link->jitter.kind == JitterSpec::Kind::kLogNormal || link->jitter.kind == JitterSpec::Kind::kPareto) &&
+      link->latency_s <= 0) {
+    Fail(m->KeyOrigin("jitter"), m->Path("jitter"), "lognormal and pareto jitter need a latency > 0");
+  }
+}
+
+// A loss model mapping: {model: bernoulli, p} or {model: gilbert_elliott, p, r, loss_good, loss_bad}.
+void Decoder::DecodeLoss(const Map& parent, std::string_view key, LossSpec* loss) {
+  if (parent.Get(key) == nullptr) return;
+  std::optional<Map> lm = SubMap(parent, key, {"model", "p", "r", "loss_good", "loss_bad"});
+  if (!lm) return;
+  using M = LossSpec::Model;
+  if (!Require(*lm, "model", "bernoulli or gilbert_elliott")) return;
+  ReadEnum(*lm, "model", EnumTable<M>{{"bernoulli", M::kBernoulli}, {"gilbert_elliott", M::kGilbertElliott}},
+           &loss->model);
+  if (Require(*lm, "p",
+              loss->model == M::kBernoulli ? "the loss probability" : "P(good -> bad) per datagram")) {
+    ReadDouble(*lm, "p", Bound::Closed(0, 1), &loss->p);
+  }
+  if (loss->model == M::kGilbertElliott) {
+    if (Require(*lm, "r", "P(bad -> good) per datagram"))
+      ReadDouble(*lm, "r", Bound::LeftOpen(0, 1), &loss->r);
+    ReadDouble(*lm, "loss_good", Bound::Closed(0, 1), &loss->loss_good);
+    ReadDouble(*lm, "loss_bad", Bound::Closed(0, 1), &loss->loss_bad);
+  } else {
+    for (const char* k : {"r", "loss_good", "loss_bad"}) {
+      if (lm->Get(k) != nullptr)
+        Fail(lm->KeyOrigin(k), lm->Path(k), "only applies to model: gilbert_elliott");
+    }
+  }
 }
 
 const std::vector<std::string>& ServiceKeys() {
@@ -348,10 +413,20 @@ void Decoder::DecodeArrivalShapes(const Map& m, WorkloadSpec* w) {
 }
 
 void Decoder::DecodeTracing(const Map& root, TracingSpec* t) {
-  std::optional<Map> m = SubMap(root, "tracing", {"enabled", "sampler", "batch_span_processor", "costs"});
+  std::optional<Map> m =
+      SubMap(root, "tracing", {"enabled", "sampler", "batch_span_processor", "exporter", "costs"});
   if (!m) return;
   ReadBool(*m, "enabled", &t->enabled);
   DecodeSampler(*m, &t->sampler);
+  if (std::optional<Map> em = SubMap(*m, "exporter", {"protocol", "max_packet_size"})) {
+    using P = SdkExporterSpec::Protocol;
+    ReadEnum(*em, "protocol", EnumTable<P>{{"otlp_grpc", P::kOtlpGrpc}, {"jaeger_udp", P::kJaegerUdp}},
+             &t->exporter.protocol);
+    int64_t bytes = 0;
+    if (ReadInt64(*em, "max_packet_size", Bound::Closed(512, 65507), &bytes)) {
+      t->exporter.max_packet_bytes = static_cast<uint64_t>(bytes);
+    }
+  }
   if (std::optional<Map> bm =
           SubMap(*m, "batch_span_processor",
                  {"max_queue_size", "schedule_delay", "max_export_batch_size", "export_timeout"})) {
@@ -679,7 +754,8 @@ void Decoder::DecodeFailures(const Map& root, std::vector<FailureSpec>* failures
                                          {"cpu_slowdown", FailureType::kCpuSlowdown},
                                          {"storage_outage", FailureType::kStorageOutage},
                                          {"rolling_restart", FailureType::kRollingRestart},
-                                         {"partition", FailureType::kPartition}};
+                                         {"partition", FailureType::kPartition},
+                                         {"loss_burst", FailureType::kLossBurst}};
   failures->clear();
   failure_refs_.clear();
   for (size_t i = 0; i < n->items.size(); ++i) {
@@ -687,7 +763,7 @@ void Decoder::DecodeFailures(const Map& root, std::vector<FailureSpec>* failures
     const std::string item_path = JoinIndex(path, i);
     std::optional<Map> m = OpenMap(&item, item_path, item.origin,
                                    {"type", "target", "at", "restart_after", "duration", "factor", "latency",
-                                    "repeat", "period", "interval", "mtbf", "mttr", "groups"},
+                                    "repeat", "period", "interval", "mtbf", "mttr", "groups", "loss"},
                                    "a failure: a mapping");
     if (!m) continue;
     if (item.IsNull()) {
@@ -711,12 +787,14 @@ void Decoder::DecodeFailures(const Map& root, std::vector<FailureSpec>* failures
       if (key == "duration")
         return t == FailureType::kLinkDown || t == FailureType::kBandwidthDrop ||
                t == FailureType::kLatencySpike || t == FailureType::kCpuSlowdown ||
-               t == FailureType::kStorageOutage || t == FailureType::kPartition;
+               t == FailureType::kStorageOutage || t == FailureType::kPartition ||
+               t == FailureType::kLossBurst;
       if (key == "factor") return t == FailureType::kBandwidthDrop || t == FailureType::kCpuSlowdown;
       if (key == "latency") return t == FailureType::kLatencySpike;
       if (key == "repeat" || key == "period") return t == FailureType::kLinkDown;
       if (key == "interval") return t == FailureType::kRollingRestart;
       if (key == "groups") return t == FailureType::kPartition;
+      if (key == "loss") return t == FailureType::kLossBurst;
       if (key == "target") return t != FailureType::kPartition;
       return true;
     };
@@ -811,6 +889,10 @@ void Decoder::DecodeFailures(const Map& root, std::vector<FailureSpec>* failures
     }
     if (t == FailureType::kLinkDown && f.repeat > 1 && f.duration_s <= 0 && m->Get("duration") == nullptr) {
       Fail(m->KeyOrigin("repeat"), m->Path("repeat"), "a flap (repeat > 1) needs `period` and `duration`");
+    }
+    if (t == FailureType::kLossBurst && type_ok &&
+        Require(*m, "loss", "the link's loss during the burst, e.g. {model: bernoulli, p: 0.3}")) {
+      DecodeLoss(*m, "loss", &f.loss);
     }
     if (t == FailureType::kRollingRestart && type_ok) {
       if (Require(*m, "interval", "the time from one host's crash to the next's, e.g. 30s")) {

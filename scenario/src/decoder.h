@@ -180,6 +180,7 @@ class Decoder {
   // graph (decode_generated.cc).
   void DecodeGeneratedServices(const Node& services_node, const std::string& path,
                                std::vector<ServiceSpec>* services);
+  void DecodeLoss(const Map& parent, std::string_view key, LossSpec* loss);
   void DecodeTopology(const Map& platform, PlatformSpec* p);
   void CheckTopology(const Scenario& s);
   void DecodeLink(const Map& parent, std::string_view key, LinkSpec* link);

@@ -377,7 +377,12 @@ std::vector<SpanData> Simulation::ReplicatedWrite(CollectorRuntime& c, const std
       // Connection refused (host down or storage outage) or unreachable (partition).
       if (!c.host->is_on() || !st.host->is_on() || st.unavailable || Partitioned(c.host, st.host)) continue;
       auto* copy = new ReplicaCopy{group, writes.back().acks};
-      comms.emplace_back(st.mailbox->put_async(copy, bytes), copy, writes.size() - 1);
+      sg4::CommPtr comm = st.mailbox->put_init(copy, bytes);
+      if (net_) {
+        // Loss on the path costs a TCP flow throughput (jitter is not applied to storage writes).
+        if (const double rate = net_->TcpRate(c.host, st.host); std::isfinite(rate)) comm->set_rate(rate);
+      }
+      comms.emplace_back(comm->start(), copy, writes.size() - 1);
     }
   }
   for (auto& [comm, copy, w] : comms) {
@@ -423,7 +428,10 @@ SendResult Simulation::TrySend(sg4::Host* from, int key, std::unique_ptr<HeldSpa
   auto* message = new ExportMessage{std::move(payload)};
   std::shared_ptr<ExportReply> reply = message->reply;
   try {
-    mailbox->put(message, bytes, timeout_s);  // the receiver owns the message now
+    const double rate = BeforeTcpSend(from, to);
+    sg4::CommPtr comm = mailbox->put_init(message, bytes);
+    if (std::isfinite(rate)) comm->set_rate(rate);
+    comm->start()->wait_for(timeout_s);  // the receiver owns the message now
   } catch (const simgrid::Exception&) {
     payload = std::move(message->spans);  // never delivered
     payload->set_rescue(std::move(rescue));

@@ -167,6 +167,15 @@ void Simulation::FaultInjector() {
         }
         break;
       }
+      case scenario::FailureType::kLossBurst: {
+        if (!net_ || sg4::Link::by_name_or_null(f.target) == nullptr) break;
+        timeline_entry("loss_burst", f.target, f.at_s, until);
+        const std::string link = f.target;
+        const scenario::LossSpec loss = f.loss;
+        actions.push_back({f.at_s, [this, link, loss] { net_->SetBurst(link, loss); }});
+        if (until > 0) actions.push_back({until, [this, link] { net_->ClearBurst(link); }});
+        break;
+      }
       case scenario::FailureType::kPartition: {
         auto groups = std::make_shared<std::vector<std::vector<sg4::Host*>>>();
         std::string target;

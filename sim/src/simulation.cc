@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <optional>
 
 #include "arrival_process.h"
@@ -263,6 +264,7 @@ Status Simulation::Start() {
   if (Status st = ValidateArrivalOptions(ToArrivalOptions(sc.workload, sc.duration_s)); !st.ok()) {
     return Status::InvalidArgument("workload: " + st.message());
   }
+  if (NetworkPaths::Needed(sc)) net_ = std::make_unique<NetworkPaths>(sc, root_rng_.Fork(9));
   end_time_s_ = sc.duration_s + sc.drain_s;
   sg4::Actor::create("workload", platform_.driver, [this] { Workload(); });
   sg4::Actor::create("faults", platform_.driver, [this] { FaultInjector(); })->daemonize();
@@ -493,11 +495,25 @@ void Simulation::ServiceWorker(int i) {
   }
 }
 
+double Simulation::BeforeTcpSend(sg4::Host* from, sg4::Host* to) {
+  if (!net_) return std::numeric_limits<double>::infinity();
+  if (const double delay = net_->JitterDelay(from, to); delay > 0) sg4::this_actor::sleep_for(delay);
+  return net_->TcpRate(from, to);
+}
+
 bool Simulation::Transfer(sg4::Host* from, sg4::Host* to, uint64_t bytes) {
   if (!from->is_on() || !to->is_on()) return false;  // connection refused
   if (Partitioned(from, to)) return false;           // unreachable: the call fails
   try {
+    const double rate = BeforeTcpSend(from, to);
+    const double start = sg4::Engine::get_clock();
     sg4::Comm::sendto(from, to, bytes);
+    if (std::isfinite(rate)) {
+      // Host-to-host comms cannot take a rate cap in SimGrid 3.32 (set_rate
+      // needs a mailbox comm): a slower TCP flow finishes when B / rate says.
+      const double at_rate = start + static_cast<double>(bytes) / rate;
+      if (at_rate > sg4::Engine::get_clock()) sg4::this_actor::sleep_until(at_rate);
+    }
     return true;
   } catch (const simgrid::Exception&) {
     return false;
@@ -681,10 +697,53 @@ void Simulation::ExportFromSdk(ServiceRuntime& s, std::unique_ptr<HeldSpans> bat
   cpu_.tracing_cpu_s += flops / s.host->get_speed();
   const double timeout = ToSeconds(scenario_.tracing.batch_span_processor.export_timeout);
   const int peer = FirstTierPeerFor(s.index);
+  if (scenario_.tracing.exporter.protocol == scenario::SdkExporterSpec::Protocol::kJaegerUdp) {
+    ExportOverUdp(s, std::move(batch), peer);
+    return;
+  }
   // The SDK does not retry a failed export (BatchSpanProcessor semantics).
   const SendResult sent = peer < 0 ? SendResult::kFailed : TrySend(s.host, peer, batch, timeout);
   if (sent == SendResult::kFailed) batch->Drop(DropCause::kExportFailed);
   if (sent == SendResult::kRefused) batch->Drop(DropCause::kMemoryLimiterRefused);
+}
+
+void Simulation::ExportOverUdp(ServiceRuntime& s, std::unique_ptr<HeldSpans> batch, int peer) {
+  // Jaeger clients fill UDP packets span by span (emitBatch framing plus the
+  // process); a span larger than a packet cannot be sent.
+  std::vector<uint64_t> sizes;
+  for (const SpanData& span : batch->spans()) sizes.push_back(pipeline::EstimateWireBytes(span));
+  std::vector<size_t> oversized;
+  const std::vector<size_t> datagrams =
+      SplitIntoDatagrams(sizes, scenario_.tracing.exporter.max_packet_bytes, kEnvelopeBytes, &oversized);
+  // Split into held datagrams first: a crash while sending counts what is left.
+  std::vector<SpanData> spans = batch->Release();
+  std::vector<std::unique_ptr<HeldSpans>> parts;
+  size_t next = 0;
+  for (size_t count : datagrams) {
+    std::vector<SpanData> part(std::make_move_iterator(spans.begin() + static_cast<ptrdiff_t>(next)),
+                               std::make_move_iterator(spans.begin() + static_cast<ptrdiff_t>(next + count)));
+    next += count;
+    parts.push_back(std::make_unique<HeldSpans>(&ledger_, std::move(part)));
+  }
+  for (size_t d = 0; d < parts.size(); ++d) {
+    std::unique_ptr<HeldSpans>& datagram = parts[d];
+    if (std::find(oversized.begin(), oversized.end(), d) != oversized.end() || peer < 0) {
+      datagram->Drop(DropCause::kExportFailed);
+      continue;
+    }
+    sg4::Host* to = collectors_[peer]->host;
+    if (!to->is_on() || Partitioned(s.host, to) || (net_ && net_->DatagramLost(s.host, to))) {
+      datagram->Drop(DropCause::kNetworkLost);  // UDP: sent into the void, nobody retries
+      continue;
+    }
+    // Fire and forget: the datagram travels on its own; the SDK goes on.
+    const uint64_t bytes = kEnvelopeBytes + datagram->bytes();
+    auto* message = new ExportMessage{std::move(datagram)};
+    message->reply->abandoned = true;  // nobody waits for an answer: a refusal is lost at the collector
+    collectors_[peer]->mailbox->put_init(message, bytes)->detach([](void* data) {
+      delete static_cast<ExportMessage*>(data);  // never received (the collector died): its HeldSpans count it
+    });
+  }
 }
 
 }  // namespace tracesim::sim

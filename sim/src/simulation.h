@@ -34,6 +34,7 @@
 
 #include "call_graph.h"
 #include "ledger.h"
+#include "network_paths.h"
 #include "platform.h"
 #include "tracesim/pipeline/adaptive_sampling.h"
 #include "tracesim/pipeline/backoff.h"
@@ -139,6 +140,10 @@ class Simulation : public SpanDropSink {
 
   // Telemetry path.
   void ExportFromSdk(ServiceRuntime& s, std::unique_ptr<HeldSpans> batch);
+  // tracing.exporter.protocol: jaeger_udp — the batch as datagrams, each lost or delivered on its own.
+  void ExportOverUdp(ServiceRuntime& s, std::unique_ptr<HeldSpans> batch, int peer);
+  // The rate cap of a TCP flow between two hosts (+inf: none) after its jitter delay.
+  double BeforeTcpSend(simgrid::s4u::Host* from, simgrid::s4u::Host* to);
   // Hands `spans` to the collector's processor chain; returns the spans the
   // memory_limiter refused (empty when accepted).
   std::vector<pipeline::SpanData> CollectorIngest(CollectorRuntime& c, std::vector<pipeline::SpanData> spans);
@@ -202,6 +207,9 @@ class Simulation : public SpanDropSink {
   std::unordered_map<SpanKey, uint8_t, SpanKeyHash> copies_;
   uint64_t stored_unique_ = 0;
   std::unique_ptr<pipeline::AdaptiveSamplingCalculator> adaptive_;
+  // Jitter, datagram loss and TCP-under-loss rates (null when the scenario
+  // configures none of them).
+  std::unique_ptr<NetworkPaths> net_;
 
   // Interned attribute keys and values the instrumentation sets.
   struct Attributes {

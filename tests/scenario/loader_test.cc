@@ -699,7 +699,7 @@ TEST(LoaderTest, Failures) {
   EXPECT_THAT(ErrorOf(std::string(kBase) + "failures: [{type: meteor_strike, target: api, at: 1s}]\n"),
               HasSubstr("failures[0].type: expected one of host_crash, scale_out, scale_in, link_down, "
                         "bandwidth_drop, latency_spike, cpu_slowdown, storage_outage, rolling_restart, "
-                        "partition, got 'meteor_strike'"));
+                        "partition, loss_burst, got 'meteor_strike'"));
   EXPECT_THAT(ErrorOf(std::string(kBase) + "failures: [{target: api, at: 1s}]\n"),
               HasSubstr("failures[0].type: required"));
   EXPECT_THAT(ErrorOf(std::string(kBase) + "failures: [{type: host_crash, target: api}]\n"),

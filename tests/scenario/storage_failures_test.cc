@@ -147,8 +147,8 @@ TEST(FailuresTest, TargetsAcrossTiers) {
   EXPECT_THAT(
       ErrorOf(kTiers + "  - {type: scale_up, target: edge, at: 5s}\n"),
       HasSubstr("failures[0].type: expected one of host_crash, scale_out, scale_in, link_down, bandwidth_drop, "
-                "latency_spike, cpu_slowdown, storage_outage, rolling_restart, partition, got 'scale_up' (did "
-                "you mean 'scale_out'?)"));
+                "latency_spike, cpu_slowdown, storage_outage, rolling_restart, partition, loss_burst, got "
+                "'scale_up' (did you mean 'scale_out'?)"));
 }
 
 TEST(FailuresTest, SingleTierKeepsItsMessages) {

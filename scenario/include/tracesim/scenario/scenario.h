@@ -22,10 +22,32 @@ namespace tracesim::scenario {
 // probability samplers (see pipeline/head_sampler_config.h, docs/samplers.md).
 using SamplerSpec = pipeline::HeadSamplerConfig;
 
+// Latency jitter of a link: each message's delay on the link is drawn from a
+// distribution whose base is the link's latency (docs/network-model.md).
+struct JitterSpec {
+  enum class Kind { kNone, kUniform, kNormal, kLogNormal, kPareto } kind = Kind::kNone;
+  double max_s = 0;     // kUniform: latency drawn in [latency, max]
+  double stddev_s = 0;  // kNormal: mean = latency
+  double sigma = 0;     // kLogNormal: median = latency
+  double alpha = 0;     // kPareto: minimum = latency, shape > 1
+};
+
+// Datagram loss of a link (docs/network-model.md): UDP-like transports lose
+// datagrams (network_lost); TCP-like ones lose throughput (Mathis).
+struct LossSpec {
+  enum class Model { kNone, kBernoulli, kGilbertElliott } model = Model::kNone;
+  double p = 0;          // bernoulli: loss probability; gilbert_elliott: P(good -> bad)
+  double r = 0;          // gilbert_elliott: P(bad -> good), > 0
+  double loss_good = 0;  // gilbert_elliott: loss probability in the good state
+  double loss_bad = 1;   // gilbert_elliott: loss probability in the bad state
+};
+
 struct LinkSpec {
   double bandwidth_bytes_per_s = 125e6;  // YAML: bandwidth: "1Gbps" | "125MBps" | number (bytes/s)
   double latency_s = 50e-6;              // YAML: latency: "50us" | "1ms" | number (seconds)
   enum class Sharing { kShared, kFatpipe, kSplitDuplex } sharing = Sharing::kShared;
+  JitterSpec jitter;
+  LossSpec loss;
 };
 
 enum class Topology {
@@ -164,10 +186,20 @@ struct CostProfile {
   double store_search_per_span_ns = 0.35;
 };
 
+// How the SDKs send their batches to the first collector tier.
+struct SdkExporterSpec {
+  enum class Protocol {
+    kOtlpGrpc,   // TCP-like: no data lost to packet loss, throughput by the Mathis formula
+    kJaegerUdp,  // UDP-like (Jaeger agent protocol): datagrams of at most max_packet_bytes, lost ones are network_lost
+  } protocol = Protocol::kOtlpGrpc;
+  uint64_t max_packet_bytes = 65000;  // jaeger_udp: the Jaeger client's UDP packet limit
+};
+
 struct TracingSpec {
   bool enabled = true;  // false: no spans are created at all (the overhead baseline)
   SamplerSpec sampler;
   BatchSpanProcessorSpec batch_span_processor;
+  SdkExporterSpec exporter;
   CostProfile costs;
 };
 
@@ -271,6 +303,7 @@ enum class FailureType {
   kStorageOutage,   // target: a storage node; refuses writes and queries for `duration`, keeps its data
   kRollingRestart,  // target: a collector tier or "storage"; each host crashes and restarts in turn
   kPartition,       // groups: hosts in different groups cannot reach each other for `duration`
+  kLossBurst,       // target: a link; its datagram loss is `loss` (a LossSpec) for `duration`
 };
 
 // Links a failure can name: "<host>-link" (every host's link), with
@@ -291,6 +324,7 @@ struct FailureSpec {
   double mtbf_s = 0;
   double mttr_s = 0;
   std::vector<std::vector<std::string>> groups;  // kPartition: host names per side
+  LossSpec loss;                                 // kLossBurst
 };
 
 struct MeasurementSpec {
