@@ -103,9 +103,10 @@ void Decoder::DecodeLink(const Map& parent, std::string_view key, LinkSpec* link
   if (n == nullptr) return;  // absent: the default link
   std::optional<Map> m = SubMap(parent, key, {"bandwidth", "latency", "sharing", "jitter", "loss"});
   if (!m) return;
-  if (std::optional<Map> jm = m->Get("jitter") == nullptr
-                                  ? std::nullopt
-                                  : SubMap(*m, "jitter", {"distribution", "max", "stddev", "sigma", "alpha"})) {
+  if (std::optional<Map> jm =
+          m->Get("jitter") == nullptr
+              ? std::nullopt
+              : SubMap(*m, "jitter", {"distribution", "max", "stddev", "sigma", "alpha"})) {
     JitterSpec& j = link->jitter;
     using K = JitterSpec::Kind;
     if (Require(*jm, "distribution", "uniform, normal, lognormal or pareto")) {
@@ -308,8 +309,30 @@ void Decoder::DecodeService(const Node& n, const std::string& path, ServiceSpec*
 void Decoder::DecodeWorkload(const Map& root, WorkloadSpec* w) {
   std::optional<Map> m = SubMap(root, "workload",
                                 {"entry", "arrival", "rate", "rate_steps", "on_off", "diurnal", "rate_file",
-                                 "rate_file_interpolation"});
+                                 "rate_file_interpolation", "replay"});
   if (!m) return;
+  if (std::optional<Map> rm = m->Get("replay") == nullptr
+                                  ? std::nullopt
+                                  : SubMap(*m, "replay", {"file", "format", "time_scale", "rate_scale"})) {
+    if (Require(*rm, "file", "recorded traces: OTLP JSON, Jaeger JSON, Zipkin v2 JSON or Alibaba CSV") &&
+        ReadString(*rm, "file", &w->replay.file)) {
+      std::filesystem::path file(w->replay.file);
+      if (file.is_relative()) file = std::filesystem::path(source_).parent_path() / file;
+      w->replay.file = file.lexically_normal().string();
+      if (!std::filesystem::exists(file)) {
+        FailExpected(*rm->Get("file"), rm->Path("file"), "an existing file",
+                     w->replay.file + " does not exist");
+      }
+    }
+    ReadEnum(*rm, "format",
+             EnumTable<std::string>{{"otlp_json", "otlp_json"},
+                                    {"jaeger_json", "jaeger_json"},
+                                    {"zipkin_json", "zipkin_json"},
+                                    {"alibaba_csv", "alibaba_csv"}},
+             &w->replay.format);
+    ReadDouble(*rm, "time_scale", Bound::Positive(), &w->replay.time_scale);
+    ReadDouble(*rm, "rate_scale", Bound::Positive(), &w->replay.rate_scale);
+  }
   if (Require(*m, "entry", "the service that receives the requests") &&
       ReadString(*m, "entry", &w->entry_service)) {
     entry_node_ = m->Get("entry");

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <optional>
 
@@ -195,6 +196,21 @@ Status Simulation::Start() {
       s->ids = std::make_unique<pipeline::IdGenerator>(root_rng_.Fork(1000 + i));
     }
     services_.push_back(std::move(s));
+  }
+
+  if (!sc.workload.replay.file.empty()) {
+    auto load = LoadReplay(sc, interner_);
+    if (!load.ok()) return load.status();
+    replay_ = std::move(load->traces);
+    // Client span names for the recorded calls the call graph does not have.
+    std::function<void(const ReplayNode&)> name_calls = [&](const ReplayNode& n) {
+      for (const ReplayNode& c : n.children) {
+        auto& op = services_[n.service]->client_ops[c.service];
+        if (op == 0) op = interner_.Intern("call " + sc.services[c.service].name);
+        name_calls(c);
+      }
+    };
+    for (const auto& t : replay_) name_calls(t.root);
   }
 
   // Collector tiers.
@@ -434,6 +450,30 @@ void Simulation::Workload() {
     }
     return 0;
   }();
+  if (!replay_.empty()) {
+    // Each recorded trace is one request, at its recorded (scaled) arrival.
+    for (const ReplayTrace& trace : replay_) {
+      if (trace.arrival_s >= scenario_.duration_s) break;
+      sg4::this_actor::sleep_until(trace.arrival_s);
+      const uint64_t index = traces_.size();
+      traces_.emplace_back();
+      ++requests_.started;
+      const ReplayNode* root = &trace.root;
+      sg4::Host* host = services_[root->service]->host;
+      if (!host->is_on()) {  // connection refused
+        traces_[index].finished = true;
+        ++requests_.completed;
+        ++requests_.failed;
+        continue;
+      }
+      sg4::Actor::create("request", host, [this, index, root] {
+        RequestScope rq(this, index, root_rng_.Fork(1'000'000 + index));
+        const bool ok = HandleCall(rq, root->service, nullptr, root);
+        rq.Finish(ok, /*record_latency=*/true);
+      });
+    }
+    return;
+  }
   auto process = MakeArrivalProcess(ToArrivalOptions(w, scenario_.duration_s));
   if (!process.ok()) return;  // Start() validated the options
   double t = 0;
@@ -520,11 +560,24 @@ bool Simulation::Transfer(sg4::Host* from, sg4::Host* to, uint64_t bytes) {
   }
 }
 
-bool Simulation::HandleCall(RequestScope& rq, int service, const pipeline::SpanContext* parent) {
+bool Simulation::HandleCall(RequestScope& rq, int service, const pipeline::SpanContext* parent,
+                            const ReplayNode* replay) {
   ServiceRuntime& s = *services_[service];
   const auto& spec = *s.spec;
   const auto& costs = scenario_.tracing.costs;
-  const auto& calls = graph_.CallsOf(service);
+  // The calls to make: (callee, count, recorded child or null).
+  struct Call {
+    int callee;
+    int count;
+    const ReplayNode* node;
+  };
+  std::vector<Call> calls;
+  if (replay != nullptr) {
+    for (const ReplayNode& child : replay->children) calls.push_back({child.service, 1, &child});
+  } else {
+    for (const auto& [callee, count] : graph_.CallsOf(service)) calls.push_back({callee, count, nullptr});
+  }
+  const pipeline::OperationId server_op = replay != nullptr ? replay->operation : s.server_op;
 
   std::optional<OpenSpan> server;
   double tracing_flops = 0;
@@ -532,8 +585,8 @@ bool Simulation::HandleCall(RequestScope& rq, int service, const pipeline::SpanC
     pipeline::StartSpanOptions opts;
     opts.parent = parent;
     opts.kind = pipeline::SpanKind::kServer;
-    server.emplace(this, &s, rq.index(), s.server_op, pipeline::SpanKind::kServer,
-                   s.tracer->StartSpan(s.server_op, Now(), opts));
+    server.emplace(this, &s, rq.index(), server_op, pipeline::SpanKind::kServer,
+                   s.tracer->StartSpan(server_op, Now(), opts));
     pipeline::Span& span = server->span();
     if (parent == nullptr) {
       trace_index_[span.context().trace_id] = rq.index();
@@ -556,28 +609,31 @@ bool Simulation::HandleCall(RequestScope& rq, int service, const pipeline::SpanC
     if (span.IsRecording()) per_span += costs.span_end_ns + spec.attributes_per_span * costs.attribute_set_ns;
     if (span.IsSampled()) per_span += costs.bsp_enqueue_ns;
     uint64_t spans = 1;
-    for (const auto& [callee, count] : calls) spans += count;
+    for (const Call& call : calls) spans += call.count;
     tracing_flops = CostFlops(per_span * static_cast<double>(spans));
   }
 
   // Application work for this request, drawn from the request's own stream so
   // that traced and baseline runs do the same work.
   double work_s = spec.work_mean_s;
-  switch (spec.work_distribution) {
-    case scenario::Distribution::kConstant:
-      break;
-    case scenario::Distribution::kExponential:
-      work_s = rq.rng().Exponential(spec.work_mean_s);
-      break;
-    case scenario::Distribution::kLogNormal: {
-      const double u1 = 1.0 - rq.rng().NextDouble(), u2 = rq.rng().NextDouble();
-      const double z = std::sqrt(-2.0 * std::log(u1)) * std::cos(2 * M_PI * u2);
-      const double mu = std::log(spec.work_mean_s) - spec.work_sigma * spec.work_sigma / 2;
-      work_s = std::exp(mu + spec.work_sigma * z);
-      break;
+  if (replay != nullptr) {
+    work_s = replay->self_s;  // the recorded self time (time-scaled)
+  } else
+    switch (spec.work_distribution) {
+      case scenario::Distribution::kConstant:
+        break;
+      case scenario::Distribution::kExponential:
+        work_s = rq.rng().Exponential(spec.work_mean_s);
+        break;
+      case scenario::Distribution::kLogNormal: {
+        const double u1 = 1.0 - rq.rng().NextDouble(), u2 = rq.rng().NextDouble();
+        const double z = std::sqrt(-2.0 * std::log(u1)) * std::cos(2 * M_PI * u2);
+        const double mu = std::log(spec.work_mean_s) - spec.work_sigma * spec.work_sigma / 2;
+        work_s = std::exp(mu + spec.work_sigma * z);
+        break;
+      }
     }
-  }
-  const bool app_error = rq.rng().NextDouble() < spec.error_rate;
+  const bool app_error = replay != nullptr ? replay->error : rq.rng().NextDouble() < spec.error_rate;
   const double speed = s.host->get_speed();
   const double work_flops = work_s * speed;
   if (!ExecuteOnService(s, work_flops + tracing_flops)) {
@@ -587,7 +643,7 @@ bool Simulation::HandleCall(RequestScope& rq, int service, const pipeline::SpanC
   cpu_.tracing_cpu_s += tracing_flops / speed;
 
   bool ok = true;
-  for (const auto& [callee, count] : calls) {
+  for (const auto& [callee, count, node] : calls) {
     ServiceRuntime& c = *services_[callee];
     for (int k = 0; k < count; ++k) {
       std::optional<OpenSpan> client;
@@ -605,7 +661,7 @@ bool Simulation::HandleCall(RequestScope& rq, int service, const pipeline::SpanC
       }
       bool call_ok = false;
       if (Transfer(s.host, c.host, spec.request_bytes)) {
-        call_ok = HandleCall(rq, callee, propagated ? &*propagated : nullptr);
+        call_ok = HandleCall(rq, callee, propagated ? &*propagated : nullptr, node);
         if (!Transfer(c.host, s.host, c.spec->response_bytes)) call_ok = false;
       }
       if (client && client->alive())
@@ -741,7 +797,8 @@ void Simulation::ExportOverUdp(ServiceRuntime& s, std::unique_ptr<HeldSpans> bat
     auto* message = new ExportMessage{std::move(datagram)};
     message->reply->abandoned = true;  // nobody waits for an answer: a refusal is lost at the collector
     collectors_[peer]->mailbox->put_init(message, bytes)->detach([](void* data) {
-      delete static_cast<ExportMessage*>(data);  // never received (the collector died): its HeldSpans count it
+      delete static_cast<ExportMessage*>(
+          data);  // never received (the collector died): its HeldSpans count it
     });
   }
 }

@@ -36,6 +36,7 @@
 #include "ledger.h"
 #include "network_paths.h"
 #include "platform.h"
+#include "replay.h"
 #include "tracesim/pipeline/adaptive_sampling.h"
 #include "tracesim/pipeline/backoff.h"
 #include "tracesim/pipeline/batch_span_processor.h"
@@ -133,7 +134,10 @@ class Simulation : public SpanDropSink {
   void Timekeeper();
 
   // Request handling.
-  bool HandleCall(RequestScope& rq, int service, const pipeline::SpanContext* parent);
+  // One handler of `service` and, recursively, its calls: those of the call
+  // graph, or those of a recorded span (workload.replay) when `replay` is set.
+  bool HandleCall(RequestScope& rq, int service, const pipeline::SpanContext* parent,
+                  const ReplayNode* replay = nullptr);
   bool Transfer(simgrid::s4u::Host* from, simgrid::s4u::Host* to, uint64_t bytes);
   void EndSpan(ServiceRuntime& s, OpenSpan& span, pipeline::SpanStatus status);
   void SetRequestAttributes(pipeline::Span& span, int service, int count);
@@ -210,6 +214,7 @@ class Simulation : public SpanDropSink {
   // Jitter, datagram loss and TCP-under-loss rates (null when the scenario
   // configures none of them).
   std::unique_ptr<NetworkPaths> net_;
+  std::vector<ReplayTrace> replay_;  // workload.replay: the recorded requests, by arrival
 
   // Interned attribute keys and values the instrumentation sets.
   struct Attributes {

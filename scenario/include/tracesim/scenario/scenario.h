@@ -148,6 +148,17 @@ struct WorkloadSpec {
   std::string rate_file;
   std::vector<RatePoint> rate_points;  // the file's points, read by the loader
   bool rate_file_linear = true;        // YAML rate_file_interpolation: linear | step
+  // workload.replay: re-execute recorded traces instead of the call graph.
+  // Each recorded trace is one request, arriving at its recorded root start
+  // (relative to the first trace, divided by rate_scale); each span's
+  // handler does its recorded self time (times time_scale) on its service's
+  // host and calls its children in start order (synchronously).
+  struct Replay {
+    std::string file;    // resolved against the scenario's folder; empty: no replay
+    std::string format;  // otlp_json | jaeger_json | zipkin_json | alibaba_csv; empty: detected
+    double time_scale = 1;
+    double rate_scale = 1;
+  } replay;
 };
 
 // OpenTelemetry SDK BatchSpanProcessor (OTEL_BSP_*), with the SDK defaults.
