@@ -103,7 +103,7 @@ TEST(OverrideTest, AddsNewKeysAndIntermediateMappings) {
       ErrorOf({"workload.rtae=5"}),
       kQuickstart +
           ": --set workload.rtae=5: workload.rtae: unknown key 'rtae' (did you mean 'rate'?); allowed keys: "
-          "entry, arrival, rate, rate_steps, on_off, diurnal, rate_file, rate_file_interpolation");
+          "entry, arrival, rate, rate_steps, on_off, diurnal, rate_file, rate_file_interpolation, replay");
 }
 
 TEST(OverrideTest, LaterOverridesWin) {
