@@ -640,7 +640,7 @@ void DecodeProfileDocument(Decoder& d, const Node& root, CostProfile* c) {
 }  // namespace
 
 void Decoder::DecodeCosts(const Map& tracing, CostProfile* c) {
-  std::vector<std::string> allowed = {"profile", "reference_flops"};
+  std::vector<std::string> allowed = {"profile", "mode", "reference_flops"};
   for (const CostField& f : CostFields()) allowed.emplace_back(f.key);
   for (const CostField& f : OptionalCostFields()) allowed.emplace_back(f.key);
   std::optional<Map> m = SubMap(tracing, "costs", allowed);
@@ -679,6 +679,7 @@ void Decoder::DecodeCosts(const Map& tracing, CostProfile* c) {
     }
   }
   // Single fields override the profile's, wherever they are written.
+  ReadEnum(*m, "mode", EnumTable<bool>{{"calibrated", false}, {"measured", true}}, &c->measured);
   ReadSpeed(*m, "reference_flops", &c->reference_flops);
   for (const CostField& f : CostFields()) ReadDouble(*m, f.key, Bound::NonNegative(), &(c->*f.field));
   for (const CostField& f : OptionalCostFields()) ReadDouble(*m, f.key, Bound::NonNegative(), &(c->*f.field));

@@ -91,7 +91,12 @@ void Simulation::CollectorReceiver(int id) {
     if (!message) continue;
     const HeldSpans& held = *message->spans;
     // CPU is counted when the work is handed to the CPU (saturation shows at once).
-    const double flops = CostFlops(per_span * held.size());
+    // Measured mode: the receive (decode) figure, plus the processor chain's
+    // measured CPU since the last request.
+    const double flops =
+        costs.measured
+            ? CostFlops(costs.collector_receive_per_span_ns * held.size() + std::exchange(c.measured_ns, 0.0))
+            : CostFlops(per_span * held.size());
     cpu_.collector_cpu_s += flops / c.host->get_speed();
     tier.cpu_s += flops / c.host->get_speed();
     Execute(c.host, flops);
@@ -154,7 +159,10 @@ std::vector<SpanData> Simulation::CollectorIngest(CollectorRuntime& c, std::vect
   std::vector<pipeline::SpanBatch> out;
   const TimePoint before = c.pipeline->NextDeadline();
   std::vector<SpanData> refused;
-  if (!c.pipeline->Consume(batch, Now(), out).ok()) refused = std::move(batch);
+  {
+    CpuStopwatch watch(scenario_.tracing.costs.measured, &c.measured_ns);
+    if (!c.pipeline->Consume(batch, Now(), out).ok()) refused = std::move(batch);
+  }
   if (c.pipeline->NextDeadline() < before && c.timer_wake->get_capacity() == 0) c.timer_wake->release();
   Route(c, std::move(out));
   return refused;
@@ -173,7 +181,10 @@ void Simulation::CollectorTimer(int id) {
     const TimePoint now = Now();
     if (now < c.pipeline->NextDeadline()) continue;  // woken early: a new, earlier deadline
     std::vector<pipeline::SpanBatch> out;
-    c.pipeline->OnTimer(now, out);
+    {
+      CpuStopwatch watch(scenario_.tracing.costs.measured, &c.measured_ns);
+      c.pipeline->OnTimer(now, out);
+    }
     Route(c, std::move(out));
     if (c.pipeline->NextDeadline() <= now) sg4::this_actor::sleep_for(1e-6);  // never spin at one instant
   }
@@ -577,7 +588,8 @@ void Simulation::StorageWriter(int i) {
   while (true) {
     std::unique_ptr<ReplicaCopy> copy = Receive<ReplicaCopy>(st.mailbox);
     if (!copy) continue;
-    const double flops = CostFlops(per_span * copy->spans.size());
+    const double flops = scenario_.tracing.costs.measured ? CostFlops(std::exchange(st.measured_ns, 0.0))
+                                                          : CostFlops(per_span * copy->spans.size());
     Execute(st.host, flops);
     cpu_.storage_cpu_s += flops / st.host->get_speed();
     if (st.wal) {
@@ -617,8 +629,11 @@ void Simulation::StorageWriter(int i) {
       }
     }
     ledger_.StoredArrival(first_copies);
-    st.store->AppendBatch(std::move(copy->spans), now);
-    st.store->MaybeCutBlock(now);
+    {
+      CpuStopwatch watch(scenario_.tracing.costs.measured, &st.measured_ns);
+      st.store->AppendBatch(std::move(copy->spans), now);
+      st.store->MaybeCutBlock(now);
+    }
     if (const uint64_t cut = st.store->TakeFlushBytes(); cut > 0) {
       st.flush_pending_bytes += cut;  // written in the background, sharing the disk with the WAL
       if (st.flush_wake->get_capacity() == 0) st.flush_wake->release();

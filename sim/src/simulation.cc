@@ -5,6 +5,7 @@
 #include <functional>
 #include <limits>
 #include <optional>
+#include <utility>
 
 #include "arrival_process.h"
 #include "runtime.h"
@@ -585,8 +586,12 @@ bool Simulation::HandleCall(RequestScope& rq, int service, const pipeline::SpanC
     pipeline::StartSpanOptions opts;
     opts.parent = parent;
     opts.kind = pipeline::SpanKind::kServer;
-    server.emplace(this, &s, rq.index(), server_op, pipeline::SpanKind::kServer,
-                   s.tracer->StartSpan(server_op, Now(), opts));
+    const bool measured = costs.measured;
+    {
+      CpuStopwatch watch(measured, &s.measured_ns);
+      server.emplace(this, &s, rq.index(), server_op, pipeline::SpanKind::kServer,
+                     s.tracer->StartSpan(server_op, Now(), opts));
+    }
     pipeline::Span& span = server->span();
     if (parent == nullptr) {
       trace_index_[span.context().trace_id] = rq.index();
@@ -594,14 +599,17 @@ bool Simulation::HandleCall(RequestScope& rq, int service, const pipeline::SpanC
       traces_[rq.index()].id = span.context().trace_id;
       if (span.IsSampled()) ++traces_sampled_;
     }
-    SetRequestAttributes(span, service, spec.attributes_per_span);
-    if (parent == nullptr && s.adaptive != nullptr && span.IsRecording()) {
-      // Jaeger SDKs tag root spans with the sampler that decided; the
-      // collector's adaptive sampling counts them.
-      const auto& d = s.adaptive->last_decision();
-      span.SetAttribute(attr_.sampler_type,
-                        pipeline::InternedString{interner_.Intern(pipeline::JaegerSamplerTypeName(d.type))});
-      span.SetAttribute(attr_.sampler_param, d.param);
+    {
+      CpuStopwatch watch(measured, &s.measured_ns);
+      SetRequestAttributes(span, service, spec.attributes_per_span);
+      if (parent == nullptr && s.adaptive != nullptr && span.IsRecording()) {
+        // Jaeger SDKs tag root spans with the sampler that decided; the
+        // collector's adaptive sampling counts them.
+        const auto& d = s.adaptive->last_decision();
+        span.SetAttribute(attr_.sampler_type, pipeline::InternedString{
+                                                  interner_.Intern(pipeline::JaegerSamplerTypeName(d.type))});
+        span.SetAttribute(attr_.sampler_param, d.param);
+      }
     }
     // Tracing CPU of this handler (its server span and the client spans of
     // its calls), charged once with the handler's work.
@@ -611,6 +619,12 @@ bool Simulation::HandleCall(RequestScope& rq, int service, const pipeline::SpanC
     uint64_t spans = 1;
     for (const Call& call : calls) spans += call.count;
     tracing_flops = CostFlops(per_span * static_cast<double>(spans));
+    if (measured) {
+      // The real calls' CPU: this span's start and attributes, and what the
+      // service's earlier handlers measured after their work (client spans,
+      // span ends).
+      tracing_flops = CostFlops(std::exchange(s.measured_ns, 0.0));
+    }
   }
 
   // Application work for this request, drawn from the request's own stream so
@@ -652,6 +666,7 @@ bool Simulation::HandleCall(RequestScope& rq, int service, const pipeline::SpanC
         pipeline::StartSpanOptions opts;
         opts.parent = &server->span().context();
         opts.kind = pipeline::SpanKind::kClient;
+        CpuStopwatch watch(costs.measured, &s.measured_ns);
         client.emplace(this, &s, rq.index(), s.client_ops[callee], pipeline::SpanKind::kClient,
                        s.tracer->StartSpan(s.client_ops[callee], Now(), opts));
         // W3C Trace Context over the wire, through the real codec.
@@ -694,6 +709,7 @@ void Simulation::EndSpan(ServiceRuntime& s, OpenSpan& open, pipeline::SpanStatus
     if (status == pipeline::SpanStatus::kError) ++truth.errors;
   }
   open.MarkEnded();
+  CpuStopwatch watch(scenario_.tracing.costs.measured, &s.measured_ns);
   s.tracer->EndSpan(span, Now());  // recording spans go to the BatchSpanProcessor (or are dropped, counted)
   if (s.bsp->export_requested() && s.wake->get_capacity() == 0) s.wake->release();
 }

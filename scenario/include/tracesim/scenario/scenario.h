@@ -178,6 +178,14 @@ struct BatchSpanProcessorSpec {
 // encode/decode, which tracesim does not implement.
 struct CostProfile {
   std::string name = "default";
+  // tracing.costs.mode: measured — instead of the figures below, charge the
+  // thread-CPU time of the real calls as the run makes them (span start,
+  // attributes, end and BSP hand-off on the services; the processor chain on
+  // collectors; store inserts), each charged at the component's next natural
+  // boundary. Not deterministic: the figures depend on the machine and its
+  // load. Export encoding and receive decoding keep the profile's figures
+  // (the simulator does not encode OTLP).
+  bool measured = false;
   double reference_flops = 1e9;
   double span_start_ns = 35;                    // BM_SpanStartEnd: ~55 ns per span start+end
   double span_end_ns = 20;
