@@ -104,9 +104,7 @@ void Decoder::DecodeLink(const Map& parent, std::string_view key, LinkSpec* link
   std::optional<Map> m = SubMap(parent, key, {"bandwidth", "latency", "sharing", "jitter", "loss"});
   if (!m) return;
   if (std::optional<Map> jm =
-          m->Get("jitter") == nullptr
-              ? std::nullopt
-              : SubMap(*m, "jitter", {"distribution", "max", "stddev", "sigma", "alpha"})) {
+          SubMapIfPresent(*m, "jitter", {"distribution", "max", "stddev", "sigma", "alpha"})) {
     JitterSpec& j = link->jitter;
     using K = JitterSpec::Kind;
     if (Require(*jm, "distribution", "uniform, normal, lognormal or pareto")) {
@@ -156,8 +154,7 @@ void Decoder::DecodeLink(const Map& parent, std::string_view key, LinkSpec* link
 
 // A loss model mapping: {model: bernoulli, p} or {model: gilbert_elliott, p, r, loss_good, loss_bad}.
 void Decoder::DecodeLoss(const Map& parent, std::string_view key, LossSpec* loss) {
-  if (parent.Get(key) == nullptr) return;
-  std::optional<Map> lm = SubMap(parent, key, {"model", "p", "r", "loss_good", "loss_bad"});
+  std::optional<Map> lm = SubMapIfPresent(parent, key, {"model", "p", "r", "loss_good", "loss_bad"});
   if (!lm) return;
   using M = LossSpec::Model;
   if (!Require(*lm, "model", "bernoulli or gilbert_elliott")) return;
@@ -311,9 +308,7 @@ void Decoder::DecodeWorkload(const Map& root, WorkloadSpec* w) {
                                 {"entry", "arrival", "rate", "rate_steps", "on_off", "diurnal", "rate_file",
                                  "rate_file_interpolation", "replay"});
   if (!m) return;
-  if (std::optional<Map> rm = m->Get("replay") == nullptr
-                                  ? std::nullopt
-                                  : SubMap(*m, "replay", {"file", "format", "time_scale", "rate_scale"})) {
+  if (std::optional<Map> rm = SubMapIfPresent(*m, "replay", {"file", "format", "time_scale", "rate_scale"})) {
     if (Require(*rm, "file", "recorded traces: OTLP JSON, Jaeger JSON, Zipkin v2 JSON or Alibaba CSV") &&
         ReadString(*rm, "file", &w->replay.file)) {
       std::filesystem::path file(w->replay.file);

@@ -149,6 +149,13 @@ class Decoder {
   // The mapping under `key` of `m`; "required" errors inside it point at the
   // key (or, when the key is absent, where `m` starts).
   std::optional<Map> SubMap(const Map& m, std::string_view key, const std::vector<std::string>& allowed);
+  // SubMap of a key that may be absent: nullopt when it is (SubMap itself
+  // returns an empty Map for an absent key).
+  std::optional<Map> SubMapIfPresent(const Map& m, std::string_view key,
+                                     const std::vector<std::string>& allowed) {
+    if (m.Get(key) == nullptr) return std::nullopt;
+    return SubMap(m, key, allowed);
+  }
   bool Require(const Map& m, std::string_view key, std::string_view hint = "");
 
   // --- Scalars (each returns true when the key is present and valid) ----------
@@ -216,8 +223,8 @@ class Decoder {
   void CheckReferences(const Scenario& s);
   void CheckCallGraph(const Scenario& s);
   void CheckTiers(const Scenario& s);
-  bool CheckFaultTarget(const Scenario& s, const FailureSpec& f, const FailureRef& ref, const std::string& hosts,
-                        const std::vector<std::string>& host_candidates,
+  bool CheckFaultTarget(const Scenario& s, const FailureSpec& f, const FailureRef& ref,
+                        const std::string& hosts, const std::vector<std::string>& host_candidates,
                         const std::vector<std::string>& tier_names);
   void CheckFailures(const Scenario& s);
 

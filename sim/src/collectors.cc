@@ -25,12 +25,6 @@ pipeline::RetryOptions ToRetryOptions(const scenario::RetrySpec& r) {
   return o;
 }
 
-uint64_t WireBytes(const std::vector<SpanData>& spans) {
-  uint64_t b = 0;
-  for (const auto& s : spans) b += pipeline::EstimateWireBytes(s);
-  return b;
-}
-
 }  // namespace
 
 Status Simulation::StartCollectorActors(int id) {

@@ -8,10 +8,12 @@ uint64_t Ledger::dropped_total() const {
   return total;
 }
 
-uint64_t HeldSpans::bytes() const {
+uint64_t WireBytes(std::span<const pipeline::SpanData> spans) {
   uint64_t total = 0;
-  for (const auto& s : spans_) total += pipeline::EstimateWireBytes(s);
+  for (const auto& s : spans) total += pipeline::EstimateWireBytes(s);
   return total;
 }
+
+uint64_t HeldSpans::bytes() const { return WireBytes(spans_); }
 
 }  // namespace tracesim::sim

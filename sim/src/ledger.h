@@ -17,6 +17,9 @@
 
 namespace tracesim::sim {
 
+// Estimated OTLP wire bytes of `spans` (sum of pipeline::EstimateWireBytes).
+uint64_t WireBytes(std::span<const pipeline::SpanData> spans);
+
 // Told about every dropped span, e.g. to attribute broken traces to causes.
 class SpanDropSink {
  public:

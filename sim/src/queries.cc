@@ -17,12 +17,6 @@ constexpr uint64_t kQueryRequestBytes = 512;
 // A search answer per trace found (trace id, root service/operation, times).
 constexpr uint64_t kSearchResultBytes = 128;
 
-uint64_t WireBytes(const std::vector<SpanData>& spans) {
-  uint64_t b = 0;
-  for (const auto& s : spans) b += pipeline::EstimateWireBytes(s);
-  return b;
-}
-
 }  // namespace
 
 void Simulation::QueryLoad(bool searches) {

@@ -363,16 +363,15 @@ void Simulation::Crash(sg4::Host* host) {
     ++s->epoch;
     // Requests waiting for or inside a worker thread fail (their callers are
     // told; the workers die with the host and restart with it).
-    for (auto& job : s->running) {
-      job->failed = true;
-      job->done->release();
-    }
-    for (auto& job : s->jobs) {
-      job->failed = true;
-      job->done->release();
-    }
-    s->running.clear();
-    s->jobs.clear();
+    auto fail_all = [](auto& jobs) {
+      for (auto& job : jobs) {
+        job->failed = true;
+        job->done->release();
+      }
+      jobs.clear();
+    };
+    fail_all(s->running);
+    fail_all(s->jobs);
     if (s->bsp) ledger_.DropSpans(DropCause::kCrashLost, s->bsp->DrainAll());
   }
   for (auto& c : collectors_) {
@@ -790,8 +789,11 @@ void Simulation::ExportOverUdp(ServiceRuntime& s, std::unique_ptr<HeldSpans> bat
   // Split into held datagrams first: a crash while sending counts what is left.
   std::vector<SpanData> spans = batch->Release();
   std::vector<std::unique_ptr<HeldSpans>> parts;
+  std::vector<uint64_t> datagram_bytes;  // wire bytes per datagram, from the sizes computed once
   size_t next = 0;
   for (size_t count : datagrams) {
+    datagram_bytes.push_back(0);
+    for (size_t k = next; k < next + count; ++k) datagram_bytes.back() += sizes[k];
     std::vector<SpanData> part(std::make_move_iterator(spans.begin() + static_cast<ptrdiff_t>(next)),
                                std::make_move_iterator(spans.begin() + static_cast<ptrdiff_t>(next + count)));
     next += count;
@@ -809,7 +811,7 @@ void Simulation::ExportOverUdp(ServiceRuntime& s, std::unique_ptr<HeldSpans> bat
       continue;
     }
     // Fire and forget: the datagram travels on its own; the SDK goes on.
-    const uint64_t bytes = kEnvelopeBytes + datagram->bytes();
+    const uint64_t bytes = kEnvelopeBytes + datagram_bytes[d];
     auto* message = new ExportMessage{std::move(datagram)};
     message->reply->abandoned = true;  // nobody waits for an answer: a refusal is lost at the collector
     collectors_[peer]->mailbox->put_init(message, bytes)->detach([](void* data) {

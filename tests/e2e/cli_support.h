@@ -79,4 +79,22 @@ inline void ExpectConserved(const nlohmann::json& r) {
   EXPECT_EQ(s.at("ledger").at("imbalance").get<int64_t>(), 0);
 }
 
+// Writes `yaml` to a temporary scenario file named after `name`, runs it
+// (`tracesim run ... --quiet --out <fresh dir> <args>`) and returns its
+// results; an empty object (with a test failure recorded) when it fails.
+inline nlohmann::json RunYaml(const std::string& name, const std::string& yaml,
+                              const std::string& args = "") {
+  const std::string path = WriteTempFile(name + ".yaml", yaml);
+  const std::string out = OutDir(name);
+  auto r = RunTracesim("run " + Quote(path) + " --quiet --out " + Quote(out) + " " + args);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  if (r.exit_code != 0) return nlohmann::json::object();
+  return ReadResults(out);
+}
+
+// spans.dropped[cause] of a results document.
+inline uint64_t Dropped(const nlohmann::json& r, const char* cause) {
+  return r.at("spans").at("dropped").at(cause).get<uint64_t>();
+}
+
 }  // namespace tracesim::e2e

@@ -33,29 +33,15 @@ failures:
 measurement: {overhead_baseline: false}
 )";
 
-nlohmann::json RunScenario(const std::string& name, const std::string& scenario, const std::string& sets) {
-  const std::string path = WriteTempFile(name + ".yaml", scenario);
-  const std::string out = OutDir(name);
-  auto r = RunTracesim("run " + Quote(path) + " --quiet --out " + Quote(out) + " " + sets);
-  EXPECT_EQ(r.exit_code, 0) << r.output;
-  if (r.exit_code != 0) return nlohmann::json::object();
-  return ReadResults(out);
-}
-
-uint64_t Dropped(const nlohmann::json& r, const char* cause) {
-  return r.at("spans").at("dropped").at(cause).get<uint64_t>();
-}
-
 TEST(PersistentQueueTest, QueuedSpansSurviveACollectorCrashAndAreDeliveredAfterRestart) {
   // The collector crashes at 10 s (restarting at 12 s) while its queue holds
   // everything exported since storage went down at 5 s.
   const std::string crash =
       " --set 'failures=[{type: host_crash, target: storage-0, at: 5s, restart_after: 15s}, "
       "{type: host_crash, target: collector-0, at: 10s, restart_after: 2s}]'";
-  const auto memory = RunScenario("queue-in-memory", kOutageScenario, crash);
-  const auto persistent =
-      RunScenario("queue-persistent", kOutageScenario,
-                  crash + " --set collectors.exporter.sending_queue.storage=file_storage");
+  const auto memory = RunYaml("queue-in-memory", kOutageScenario, crash);
+  const auto persistent = RunYaml("queue-persistent", kOutageScenario,
+                                  crash + " --set collectors.exporter.sending_queue.storage=file_storage");
   ASSERT_FALSE(memory.empty());
   ASSERT_FALSE(persistent.empty());
   ExpectConserved(memory);
@@ -74,10 +60,9 @@ TEST(PersistentQueueTest, QueuedSpansSurviveACollectorCrashAndAreDeliveredAfterR
 TEST(BlockOnOverflowTest, AFullQueueBlocksInsteadOfRejecting) {
   // A queue of 2 requests cannot hold the outage's backlog.
   const std::string small = " --set collectors.exporter.sending_queue.queue_size=2";
-  const auto rejecting = RunScenario("queue-rejecting", kOutageScenario, small);
-  const auto blocking =
-      RunScenario("queue-blocking", kOutageScenario,
-                  small + " --set collectors.exporter.sending_queue.block_on_overflow=true");
+  const auto rejecting = RunYaml("queue-rejecting", kOutageScenario, small);
+  const auto blocking = RunYaml("queue-blocking", kOutageScenario,
+                                small + " --set collectors.exporter.sending_queue.block_on_overflow=true");
   ASSERT_FALSE(rejecting.empty());
   ASSERT_FALSE(blocking.empty());
   ExpectConserved(rejecting);
@@ -101,7 +86,7 @@ TEST(MemoryLimiterBackPressureTest, RefusalsAreRetriedByAnUpstreamCollectorAndLo
       "{memory_limiter: {check_interval: 100ms, limit_mib: 2, spike_limit_mib: 1}, batch: {}}, exporter: "
       "{sending_queue: {queue_size: 5000}, retry_on_failure: {initial_interval: 1s, max_interval: 2s, "
       "max_elapsed_time: 0s}}}]'";
-  const auto two_tiers = RunScenario("refusal-retried", kOutageScenario, tiers);
+  const auto two_tiers = RunYaml("refusal-retried", kOutageScenario, tiers);
   ASSERT_FALSE(two_tiers.empty());
   ExpectConserved(two_tiers);
   // The back tier refused, the gateway kept the refused data and retried it:
@@ -113,10 +98,10 @@ TEST(MemoryLimiterBackPressureTest, RefusalsAreRetriedByAnUpstreamCollectorAndLo
             two_tiers.at("spans").at("generated").get<uint64_t>());
 
   // SDKs do not retry: the same limiter in a single tier loses what it refuses.
-  const auto direct = RunScenario("refusal-direct", kOutageScenario,
-                                  " --set workload.rate=300 --set 'collectors.processors={memory_limiter: "
-                                  "{check_interval: 100ms, limit_mib: 2, "
-                                  "spike_limit_mib: 1}, batch: {}}'");
+  const auto direct = RunYaml("refusal-direct", kOutageScenario,
+                              " --set workload.rate=300 --set 'collectors.processors={memory_limiter: "
+                              "{check_interval: 100ms, limit_mib: 2, "
+                              "spike_limit_mib: 1}, batch: {}}'");
   ASSERT_FALSE(direct.empty());
   ExpectConserved(direct);
   EXPECT_GT(Dropped(direct, "memory_limiter_refused"), 0u);
@@ -146,7 +131,7 @@ measurement: {overhead_baseline: false}
 )";
 
 TEST(StorageQueriesTest, LookupsAndSearchesAreAnsweredByTheStoresAndUseDisksAndCpu) {
-  const auto r = RunScenario("store-queries", kQueryScenario, "");
+  const auto r = RunYaml("store-queries", kQueryScenario, "");
   ASSERT_FALSE(r.empty());
   ExpectConserved(r);
   const auto& q = r.at("storage").at("queries");
@@ -169,8 +154,8 @@ TEST(StorageQueriesTest, LookupsAndSearchesAreAnsweredByTheStoresAndUseDisksAndC
   // A node that is down makes the lookups of its traces (RF 1) and the
   // searches (every node answers) fail while it is down.
   const auto crashed =
-      RunScenario("store-queries-crash", kQueryScenario,
-                  " --set 'failures=[{type: host_crash, target: storage-2, at: 10s, restart_after: 20s}]'");
+      RunYaml("store-queries-crash", kQueryScenario,
+              " --set 'failures=[{type: host_crash, target: storage-2, at: 10s, restart_after: 20s}]'");
   ASSERT_FALSE(crashed.empty());
   ExpectConserved(crashed);
   EXPECT_GT(crashed.at("storage").at("queries").at("lookups_failed").get<uint64_t>(), 0u);
@@ -178,8 +163,8 @@ TEST(StorageQueriesTest, LookupsAndSearchesAreAnsweredByTheStoresAndUseDisksAndC
 }
 
 TEST(StorageDiskTest, ASlowDiskDelaysAcknowledgementsAndDelivery) {
-  const auto fast = RunScenario("disk-fast", kQueryScenario, "");
-  const auto slow = RunScenario("disk-slow", kQueryScenario, " --set storage.disk.write_bandwidth=200kBps");
+  const auto fast = RunYaml("disk-fast", kQueryScenario, "");
+  const auto slow = RunYaml("disk-slow", kQueryScenario, " --set storage.disk.write_bandwidth=200kBps");
   ASSERT_FALSE(fast.empty());
   ASSERT_FALSE(slow.empty());
   ExpectConserved(slow);
@@ -215,7 +200,7 @@ measurement: {overhead_baseline: false}
 )";
 
 TEST(JaegerCollectorProfileTest, DefaultQueueKeepsUpASmallOneDropsWhenWorkersFallBehind) {
-  const auto standard = RunScenario("jaeger-default", kJaegerScenario, "");
+  const auto standard = RunYaml("jaeger-default", kJaegerScenario, "");
   ASSERT_FALSE(standard.empty());
   ExpectConserved(standard);
   EXPECT_EQ(standard.at("spans").at("dropped_total").get<uint64_t>(), 0u);
@@ -224,10 +209,9 @@ TEST(JaegerCollectorProfileTest, DefaultQueueKeepsUpASmallOneDropsWhenWorkersFal
 
   // One worker and a 20-span queue behind a slow storage node: the queue
   // overflows and Jaeger drops spans (enqueue_failed).
-  const auto small =
-      RunScenario("jaeger-small", kJaegerScenario,
-                  " --set collectors.jaeger.queue_size=20 --set collectors.jaeger.num_workers=1"
-                  " --set storage.host_speed=20Mf");
+  const auto small = RunYaml("jaeger-small", kJaegerScenario,
+                             " --set collectors.jaeger.queue_size=20 --set collectors.jaeger.num_workers=1"
+                             " --set storage.host_speed=20Mf");
   ASSERT_FALSE(small.empty());
   ExpectConserved(small);
   EXPECT_GT(small.at("spans").at("dropped").at("enqueue_failed").get<uint64_t>(), 100u);

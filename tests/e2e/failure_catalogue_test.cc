@@ -31,18 +31,9 @@ measurement: {overhead_baseline: false}
 )";
 
 nlohmann::json RunWith(const std::string& name, const std::string& extra, const std::string& args = "") {
-  const std::string path = WriteTempFile(name + ".yaml", std::string(kBase) + extra);
-  const std::string out = OutDir(name);
-  auto r = RunTracesim("run " + Quote(path) + " --quiet --out " + Quote(out) + args);
-  EXPECT_EQ(r.exit_code, 0) << r.output;
-  if (r.exit_code != 0) return nlohmann::json::object();
-  auto j = ReadResults(out);
-  ExpectConserved(j);
+  auto j = RunYaml(name, std::string(kBase) + extra, args);
+  if (!j.empty()) ExpectConserved(j);
   return j;
-}
-
-uint64_t Dropped(const nlohmann::json& r, const char* cause) {
-  return r.at("spans").at("dropped").at(cause).get<uint64_t>();
 }
 
 // Spans stored between two sample times (the time series has one row per second).
