@@ -1,6 +1,7 @@
 #include "tracesim/pipeline/w3c_trace_context.h"
 
 #include <algorithm>
+#include <array>
 
 namespace tracesim::pipeline {
 namespace {
@@ -23,12 +24,16 @@ std::string_view TrimOws(std::string_view s) {
   return s;
 }
 
-// W3C HEXDIGLC: lowercase only.
-int LowerHexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
+// W3C HEXDIGLC: lowercase only. A table: every propagated call parses 50 digits.
+constexpr std::array<int8_t, 256> kLowerHexValue = [] {
+  std::array<int8_t, 256> t{};
+  t.fill(-1);
+  for (int c = '0'; c <= '9'; ++c) t[c] = static_cast<int8_t>(c - '0');
+  for (int c = 'a'; c <= 'f'; ++c) t[c] = static_cast<int8_t>(c - 'a' + 10);
+  return t;
+}();
+
+int LowerHexValue(char c) { return kLowerHexValue[static_cast<unsigned char>(c)]; }
 
 bool ParseLowerHex(std::string_view hex, uint64_t& out) {
   uint64_t v = 0;
@@ -155,15 +160,20 @@ StatusOr<TraceParent> ParseTraceParent(std::string_view header) {
 }
 
 std::string FormatTraceParent(const TraceParent& tp) {
-  std::string s(kTraceParentLength, '-');
-  char* p = s.data();
+  std::string s;
+  FormatTraceParentInto(tp, &s);
+  return s;
+}
+
+void FormatTraceParentInto(const TraceParent& tp, std::string* out) {
+  out->assign(kTraceParentLength, '-');  // reuses the string's capacity
+  char* p = out->data();
   p[0] = '0';
   p[1] = '0';
   WriteHex(tp.trace_id.hi, 16, p + kTraceIdPos);
   WriteHex(tp.trace_id.lo, 16, p + kTraceIdPos + 16);
   WriteHex(tp.parent_id.value, 16, p + kParentIdPos);
   WriteHex(tp.trace_flags, 2, p + kFlagsPos);
-  return s;
 }
 
 // ----------------------------------------------------------------- tracestate
@@ -348,7 +358,7 @@ void InjectContext(const SpanContext& ctx, std::string* traceparent, std::string
   tp.trace_id = ctx.trace_id;
   tp.parent_id = ctx.span_id;
   tp.trace_flags = ctx.trace_flags & kTraceFlagSampled;
-  *traceparent = FormatTraceParent(tp);
+  FormatTraceParentInto(tp, traceparent);
   *tracestate = ctx.trace_state;
 }
 

@@ -166,7 +166,8 @@ Json TimeSeriesToJson(const std::vector<TimeSample>& samples) {
 Json ResultsToJson(const Results& r) {
   Json j = Json::object();
   j["schema"] = kResultsSchema;
-  j["scenario"] = {{"name", r.scenario_name}, {"source", r.scenario_source}, {"seed", r.seed}};
+  j["scenario"] = {
+      {"name", r.scenario_name}, {"source", r.scenario_source}, {"seed", r.seed}, {"fidelity", r.fidelity}};
   j["tracing"] = {{"enabled", r.tracing_enabled}, {"sampler", r.sampler}};
   j["simulated_seconds"] = Number(r.simulated_seconds);
 
@@ -693,6 +694,12 @@ StatusOr<Results> Parser::Parse(const std::string& text) const {
   TRACESIM_RETURN_IF_ERROR(String(*obj, "scenario", "name", &r.scenario_name));
   TRACESIM_RETURN_IF_ERROR(String(*obj, "scenario", "source", &r.scenario_source));
   TRACESIM_RETURN_IF_ERROR(U64(*obj, "scenario", "seed", &r.seed));
+  if (obj->contains("fidelity")) {  // absent in files written before fidelity modes: full
+    TRACESIM_RETURN_IF_ERROR(String(*obj, "scenario", "fidelity", &r.fidelity));
+    if (r.fidelity != "full" && r.fidelity != "fast") {
+      return Error("scenario.fidelity", "expected \"full\" or \"fast\", got \"" + r.fidelity + "\"");
+    }
+  }
 
   TRACESIM_RETURN_IF_ERROR(Object(root, "", "tracing", &obj));
   TRACESIM_RETURN_IF_ERROR(Bool(*obj, "tracing", "enabled", &r.tracing_enabled));

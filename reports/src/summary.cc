@@ -115,9 +115,9 @@ void SaturationLine(std::string& out, const Results& r) {
 
 std::string FormatSummary(const Results& r) {
   std::string out;
-  fmt::format_to(std::back_inserter(out), "scenario {} (seed {})   simulated {}   tracing: {}\n",
+  fmt::format_to(std::back_inserter(out), "scenario {} (seed {})   simulated {}{}   tracing: {}\n",
                  r.scenario_name, r.seed, FormatSeconds(r.simulated_seconds),
-                 r.tracing_enabled ? r.sampler : "disabled");
+                 r.fidelity == "fast" ? " (fidelity: fast)" : "", r.tracing_enabled ? r.sampler : "disabled");
 
   Line(out, "spans",
        fmt::format("generated {}   sampled_out {}   stored {}   in_flight {}   dropped {}", r.spans.generated,

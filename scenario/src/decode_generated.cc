@@ -341,6 +341,7 @@ void Decoder::DecodeGeneratedServices(const Node& services_node, const std::stri
   // OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT defaults to 128.
   ReadInt(*m, "attributes_per_span", Bound::Closed(0, 128), &o.prototype.attributes_per_span);
   ReadInt(*m, "concurrency", Bound::NonNegative(), &o.prototype.concurrency);
+  CheckConcurrencyFidelity(*m, o.prototype.concurrency);
   ReadUint64(*m, "seed", &o.seed);
   if (ReadString(*m, "name_prefix", &o.name_prefix)) {
     const Node& pn = *m->Get("name_prefix");

@@ -19,8 +19,8 @@ namespace {
 
 const std::vector<std::string>& RootKeys() {
   static const std::vector<std::string> kKeys = {
-      "name",    "seed",       "duration", "drain",    "platform",    "services", "workload",
-      "tracing", "collectors", "storage",  "failures", "measurement", "variants"};
+      "name",     "seed",    "duration",   "drain",   "fidelity", "platform",    "services",
+      "workload", "tracing", "collectors", "storage", "failures", "measurement", "variants"};
   return kKeys;
 }
 
@@ -55,6 +55,9 @@ void Decoder::Decode(const Node& root, Scenario* s, bool decode_variants) {
   ReadUint64(*m, "seed", &s->seed);
   ReadSeconds(*m, "duration", Bound::Positive(), &s->duration_s);
   ReadSeconds(*m, "drain", Bound::NonNegative(), &s->drain_s);
+  ReadEnum(*m, "fidelity", EnumTable<Fidelity>{{"full", Fidelity::kFull}, {"fast", Fidelity::kFast}},
+           &s->fidelity);
+  fidelity_ = s->fidelity;
   DecodePlatform(*m, &s->platform);
   DecodeServices(*m, &s->services);
   DecodeWorkload(*m, &s->workload);
@@ -91,9 +94,17 @@ void Decoder::DecodePlatform(const Map& root, PlatformSpec* p) {
                                {"fat_tree", Topology::kFatTree}},
            &p->topology);
   DecodeTopology(*m, p);  // regions, wan, fat_tree: decode_platform.cc
-  ReadEnum(*m, "network_model",
-           EnumTable<std::string>{{"LV08", "LV08"}, {"CM02", "CM02"}, {"constant", "constant"}},
-           &p->network_model);
+  if (const Node* model = m->Get("network_model");
+      model != nullptr && model->IsScalar() && model->scalar == "constant") {
+    // SimGrid 3.32's Constant model refuses to create links (it stops the
+    // process), and every tracesim topology is made of links.
+    FailExpected(*model, m->Path("network_model"), "LV08 or CM02",
+                 "SimGrid's constant model has no links, and every topology here has them; CM02 gives "
+                 "textbook timings (latency + size / bandwidth)");
+  } else {
+    ReadEnum(*m, "network_model", EnumTable<std::string>{{"LV08", "LV08"}, {"CM02", "CM02"}},
+             &p->network_model);
+  }
   DecodeLink(*m, "host_link", &p->host_link);
   DecodeLink(*m, "backbone", &p->backbone);
 }
@@ -295,6 +306,7 @@ void Decoder::DecodeService(const Node& n, const std::string& path, ServiceSpec*
   // OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT defaults to 128.
   ReadInt(*m, "attributes_per_span", Bound::Closed(0, 128), &s->attributes_per_span);
   ReadInt(*m, "concurrency", Bound::NonNegative(), &s->concurrency);
+  CheckConcurrencyFidelity(*m, s->concurrency);
   // A service's own sampler: absent or null = tracing.sampler.
   if (const Node* sn = m->Get("sampler"); sn != nullptr && !sn->IsNull()) {
     SamplerSpec own;
@@ -922,6 +934,13 @@ void Decoder::DecodeFailures(const Map& root, std::vector<FailureSpec>* failures
     failures->push_back(std::move(f));
     failure_refs_.push_back(ref);
   }
+}
+
+void Decoder::CheckConcurrencyFidelity(const Map& m, int concurrency) {
+  if (fidelity_ != Fidelity::kFast || concurrency <= 0) return;
+  FailExpected(*m.Get("concurrency"), m.Path("concurrency"), "0 (no limit) with fidelity: fast",
+               "fast mode computes each request's timings without queueing; a concurrency limit needs "
+               "fidelity: full");
 }
 
 void Decoder::DecodeMeasurement(const Map& root, MeasurementSpec* ms) {

@@ -202,6 +202,8 @@ class Decoder {
   void DecodeStorage(const Map& root, StorageSpec* st);
   void DecodeFailures(const Map& root, std::vector<FailureSpec>* failures);
   void DecodeMeasurement(const Map& root, MeasurementSpec* m);
+  // fidelity: fast has no queueing of requests: a services[].concurrency limit is an error.
+  void CheckConcurrencyFidelity(const Map& m, int concurrency);
 
   // decode_collectors.cc
   void DecodeCollectors(const Map& root, std::vector<CollectorTierSpec>* tiers);
@@ -242,6 +244,7 @@ class Decoder {
   TopologyOrigins topology_origins_;
   std::vector<TierRef> tier_refs_;
   bool collectors_is_list_ = false;
+  Fidelity fidelity_ = Fidelity::kFull;  // the root's `fidelity`, read before the sections
 };
 
 // ---------------------------------------------------------------------------

@@ -602,7 +602,7 @@ void Simulation::StorageWriter(int i) {
       const bool error = span.status == pipeline::SpanStatus::kError;
       const SpanKey key{span.trace_id, span.span_id.value};
       st.spans.push_back({key, error});
-      if (++copies_[key] > 1) continue;  // another replica already holds it
+      if (copies_.Add(key) > 1) continue;  // another replica already holds it
       ++first_copies;
       ++stored_unique_;
       delivery_latency_ms_.Record(static_cast<double>((now - span.end).count()) * 1e-6);

@@ -19,7 +19,7 @@ Simulation::TraceTrack* Simulation::FindTrace(const pipeline::TraceId& id) {
 }
 
 bool Simulation::IsStored(const pipeline::SpanData& span) const {
-  return copies_.count(SpanKey{span.trace_id, span.span_id.value}) > 0;
+  return copies_.copies(SpanKey{span.trace_id, span.span_id.value}) > 0;
 }
 
 void Simulation::OnSpanDropped(DropCause cause, const pipeline::SpanData& span) {
@@ -90,8 +90,16 @@ void Simulation::FaultInjector() {
           const double up = f.duration_s > 0 ? down + f.duration_s : -1;
           if (down >= end) break;
           timeline_entry("link_down", f.target, down, up);
-          actions.push_back({down, [link] { link->turn_off(); }});
-          if (up > 0 && up < end) actions.push_back({up, [link] { link->turn_on(); }});
+          actions.push_back({down, [this, link] {
+                               link->turn_off();
+                               fast_transfer_s_.clear();
+                             }});
+          if (up > 0 && up < end) {
+            actions.push_back({up, [this, link] {
+                                 link->turn_on();
+                                 fast_transfer_s_.clear();
+                               }});
+          }
         }
         break;
       }
@@ -100,8 +108,16 @@ void Simulation::FaultInjector() {
         if (link == nullptr) break;
         const double normal = link->get_bandwidth(), factor = f.factor;
         timeline_entry("bandwidth_drop", f.target, f.at_s, until);
-        actions.push_back({f.at_s, [link, normal, factor] { link->set_bandwidth(normal * factor); }});
-        if (until > 0) actions.push_back({until, [link, normal] { link->set_bandwidth(normal); }});
+        actions.push_back({f.at_s, [this, link, normal, factor] {
+                             link->set_bandwidth(normal * factor);
+                             fast_transfer_s_.clear();
+                           }});
+        if (until > 0) {
+          actions.push_back({until, [this, link, normal] {
+                               link->set_bandwidth(normal);
+                               fast_transfer_s_.clear();
+                             }});
+        }
         break;
       }
       case scenario::FailureType::kLatencySpike: {
@@ -109,8 +125,16 @@ void Simulation::FaultInjector() {
         if (link == nullptr) break;
         const double normal = link->get_latency(), extra = f.extra_latency_s;
         timeline_entry("latency_spike", f.target, f.at_s, until);
-        actions.push_back({f.at_s, [link, normal, extra] { link->set_latency(normal + extra); }});
-        if (until > 0) actions.push_back({until, [link, normal] { link->set_latency(normal); }});
+        actions.push_back({f.at_s, [this, link, normal, extra] {
+                             link->set_latency(normal + extra);
+                             fast_transfer_s_.clear();
+                           }});
+        if (until > 0) {
+          actions.push_back({until, [this, link, normal] {
+                               link->set_latency(normal);
+                               fast_transfer_s_.clear();
+                             }});
+        }
         break;
       }
       case scenario::FailureType::kCpuSlowdown: {
@@ -122,8 +146,9 @@ void Simulation::FaultInjector() {
         // with an overwhelming sharing priority leaves `factor` of the CPU to
         // the host's own work.
         auto hog = std::make_shared<sg4::ExecPtr>();
-        actions.push_back({f.at_s, [host, factor, hog] {
+        actions.push_back({f.at_s, [this, host, factor, hog] {
                              if (!host->is_on()) return;
+                             cpu_share_[host] = factor;  // fidelity: fast reads it
                              *hog = sg4::Exec::init()
                                         ->set_flops_amount(1e30)
                                         ->set_host(host)
@@ -132,7 +157,8 @@ void Simulation::FaultInjector() {
                              (*hog)->start();
                            }});
         if (until > 0) {
-          actions.push_back({until, [hog] {
+          actions.push_back({until, [this, host, hog] {
+                               cpu_share_.erase(host);
                                if (*hog && !(*hog)->test()) (*hog)->cancel();
                              }});
         }
@@ -272,6 +298,7 @@ void Simulation::TimeSeriesSampler() {
   const double period = scenario_.measurement.sample_period_s;
   for (double t = period; t <= end_time_s_ + 1e-9; t += period) {
     sg4::this_actor::sleep_until(t);
+    if (fast_) FlushAllPending();  // what has ended by now
     timeseries_.push_back(Sample());
     DetectSaturation(timeseries_.back());
   }
@@ -308,6 +335,7 @@ void Simulation::DetectSaturation(const reports::TimeSample& sample) {
 
 void Simulation::Timekeeper() {
   sg4::this_actor::sleep_until(end_time_s_);
+  if (fast_) FlushAllPending();
   Finalize();
   ledger_.Freeze();
   sg4::Actor::kill_all();
@@ -318,6 +346,7 @@ void Simulation::Finalize() {
   r.scenario_name = scenario_.name;
   r.scenario_source = scenario_.source;
   r.seed = scenario_.seed;
+  r.fidelity = fast_ ? "fast" : "full";
   r.tracing_enabled = tracing_;
   r.sampler =
       tracing_ && !services_.empty() ? services_[0]->sampler->Description() : "none (tracing disabled)";

@@ -6,9 +6,11 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <optional>
 #include <unordered_map>
 #include <vector>
 
+#include "pending_ends.h"
 #include "simulation.h"
 #include "tracesim/pipeline/jaeger_span_queue.h"
 #include "tracesim/pipeline/wal.h"
@@ -93,6 +95,14 @@ struct Simulation::ServiceRuntime {
   std::vector<std::shared_ptr<WorkJob>> running;
   simgrid::s4u::SemaphorePtr jobs_queued;
   double measured_ns = 0;  // tracing.costs.mode: measured — tracing CPU not charged yet
+  // fidelity: fast — sampled spans computed but not yet ended, and when the
+  // idle SDK exporter looks at its queue next (nullopt: it is exporting).
+  struct PendingSpan {
+    pipeline::Span span;
+    SpanEndInfo info{};
+  };
+  PendingEnds<PendingSpan> pending;
+  std::optional<TimePoint> exporter_wake;
 };
 
 // One exporter destination of a collector: a peer collector or a storage

@@ -28,14 +28,7 @@ class Simulation::RequestScope {
   }
   void Finish(bool ok, bool record_latency) {
     done_ = true;
-    sim_->traces_[index_].finished = true;
-    ++sim_->requests_.completed;
-    if (!ok) ++sim_->requests_.failed;
-    if (record_latency) {
-      const double ms = (sg4::Engine::get_clock() - start_s_) * 1e3;
-      sim_->request_latency_ms_.Record(ms);
-      sim_->traces_[index_].latency_ms = ms;
-    }
+    sim_->FinishRequest(index_, ok, record_latency ? (sg4::Engine::get_clock() - start_s_) * 1e3 : -1);
   }
   uint64_t index() const { return index_; }
   pipeline::Rng& rng() { return rng_; }
@@ -133,6 +126,7 @@ Simulation::Simulation(const scenario::Scenario& scenario, bool tracing, Platfor
                        ServiceCallGraph graph)
     : scenario_(scenario),
       tracing_(tracing),
+      fast_(scenario.fidelity == scenario::Fidelity::kFast),
       platform_(std::move(platform)),
       graph_(std::move(graph)),
       root_rng_(scenario.seed) {}
@@ -176,8 +170,10 @@ Status Simulation::Start() {
     attr_.routes.push_back(pipeline::InternedString{interner_.Intern("/" + s->spec->name)});
     attr_.peers.push_back(pipeline::InternedString{interner_.Intern(s->spec->name + ".svc")});
     s->client_ops.resize(sc.services.size());
+    graph_calls_.emplace_back();
     for (const auto& [callee, count] : graph_.CallsOf(s->index)) {
       s->client_ops[callee] = interner_.Intern("call " + sc.services[callee].name);
+      graph_calls_.back().push_back({callee, count, nullptr});
     }
     if (tracing_) {
       auto sampler = pipeline::MakeSampler(*s->sampler_spec, Now());
@@ -373,6 +369,7 @@ void Simulation::Crash(sg4::Host* host) {
     fail_all(s->running);
     fail_all(s->jobs);
     if (s->bsp) ledger_.DropSpans(DropCause::kCrashLost, s->bsp->DrainAll());
+    DropPending(*s);  // fidelity: fast — spans of its requests that had not ended yet
   }
   for (auto& c : collectors_) {
     if (c->host != host) continue;
@@ -397,9 +394,7 @@ void Simulation::Crash(sg4::Host* host) {
     // lost when that was its last copy.
     uint64_t lost = 0;
     for (const auto& copy : st->spans) {
-      auto it = copies_.find(copy.key);
-      if (it == copies_.end() || --it->second > 0) continue;
-      copies_.erase(it);
+      if (copies_.copies(copy.key) == 0 || copies_.Remove(copy.key) > 0) continue;
       --stored_unique_;
       ++lost;
       if (TraceTrack* t = FindTrace(copy.key.trace)) {
@@ -455,6 +450,7 @@ void Simulation::Workload() {
     for (const ReplayTrace& trace : replay_) {
       if (trace.arrival_s >= scenario_.duration_s) break;
       sg4::this_actor::sleep_until(trace.arrival_s);
+      if (fast_) FlushCompletions();
       const uint64_t index = traces_.size();
       traces_.emplace_back();
       ++requests_.started;
@@ -464,6 +460,10 @@ void Simulation::Workload() {
         traces_[index].finished = true;
         ++requests_.completed;
         ++requests_.failed;
+        continue;
+      }
+      if (fast_) {
+        FastRequest(index, root->service, root);
         continue;
       }
       sg4::Actor::create("request", host, [this, index, root] {
@@ -480,6 +480,7 @@ void Simulation::Workload() {
   while (std::optional<double> next = (*process)->Next(t, rng)) {
     t = *next;
     sg4::this_actor::sleep_until(t);
+    if (fast_) FlushCompletions();
     const uint64_t index = traces_.size();
     traces_.emplace_back();
     ++requests_.started;
@@ -490,11 +491,25 @@ void Simulation::Workload() {
       ++requests_.failed;
       continue;
     }
+    if (fast_) {
+      FastRequest(index, entry, nullptr);
+      continue;
+    }
     sg4::Actor::create("request", host, [this, index, entry] {
       RequestScope rq(this, index, root_rng_.Fork(1'000'000 + index));
       const bool ok = HandleCall(rq, entry, nullptr);
       rq.Finish(ok, /*record_latency=*/true);
     });
+  }
+}
+
+void Simulation::FinishRequest(uint64_t index, bool ok, double latency_ms) {
+  traces_[index].finished = true;
+  ++requests_.completed;
+  if (!ok) ++requests_.failed;
+  if (latency_ms >= 0) {
+    request_latency_ms_.Record(latency_ms);
+    traces_[index].latency_ms = latency_ms;
   }
 }
 
@@ -560,92 +575,115 @@ bool Simulation::Transfer(sg4::Host* from, sg4::Host* to, uint64_t bytes) {
   }
 }
 
+const std::vector<Simulation::Call>& Simulation::CallsFor(int service, const ReplayNode* replay,
+                                                          std::vector<Call>* scratch) const {
+  if (replay == nullptr) return graph_calls_[service];
+  scratch->clear();
+  for (const ReplayNode& child : replay->children) scratch->push_back({child.service, 1, &child});
+  return *scratch;
+}
+
+pipeline::Span Simulation::StartServerSpan(ServiceRuntime& s, uint64_t request, pipeline::OperationId op,
+                                           const pipeline::SpanContext* parent, TimePoint at) {
+  pipeline::StartSpanOptions opts;
+  opts.parent = parent;
+  opts.kind = pipeline::SpanKind::kServer;
+  const bool measured = scenario_.tracing.costs.measured;
+  std::optional<pipeline::Span> started;
+  {
+    CpuStopwatch watch(measured, &s.measured_ns);
+    started.emplace(s.tracer->StartSpan(op, at, opts));
+  }
+  pipeline::Span& span = *started;
+  if (parent == nullptr) {
+    TraceTrack& t = traces_[request];
+    trace_index_[span.context().trace_id] = request;
+    t.traced = true;
+    t.id = span.context().trace_id;
+    if (span.IsSampled()) ++traces_sampled_;
+  }
+  CpuStopwatch watch(measured, &s.measured_ns);
+  SetRequestAttributes(span, s.index, s.spec->attributes_per_span);
+  if (parent == nullptr && s.adaptive != nullptr && span.IsRecording()) {
+    // Jaeger SDKs tag root spans with the sampler that decided; the
+    // collector's adaptive sampling counts them.
+    const auto& d = s.adaptive->last_decision();
+    span.SetAttribute(attr_.sampler_type,
+                      pipeline::InternedString{interner_.Intern(pipeline::JaegerSamplerTypeName(d.type))});
+    span.SetAttribute(attr_.sampler_param, d.param);
+  }
+  return std::move(*started);
+}
+
+double Simulation::HandlerTracingFlops(ServiceRuntime& s, const pipeline::Span& server,
+                                       const std::vector<Call>& calls) {
+  const auto& costs = scenario_.tracing.costs;
+  if (costs.measured) {
+    // The real calls' CPU: this span's start and attributes, and what the
+    // service's earlier handlers measured after their work (client spans,
+    // span ends).
+    return CostFlops(std::exchange(s.measured_ns, 0.0));
+  }
+  // Tracing CPU of this handler (its server span and the client spans of
+  // its calls), charged once with the handler's work.
+  double per_span = costs.span_start_ns + costs.sampler_decision_ns;
+  if (server.IsRecording())
+    per_span += costs.span_end_ns + s.spec->attributes_per_span * costs.attribute_set_ns;
+  if (server.IsSampled()) per_span += costs.bsp_enqueue_ns;
+  uint64_t spans = 1;
+  for (const Call& call : calls) spans += call.count;
+  return CostFlops(per_span * static_cast<double>(spans));
+}
+
+double Simulation::DrawWork(pipeline::Rng& rng, const scenario::ServiceSpec& spec, const ReplayNode* replay) {
+  if (replay != nullptr) return replay->self_s;  // the recorded self time (time-scaled)
+  switch (spec.work_distribution) {
+    case scenario::Distribution::kConstant:
+      break;
+    case scenario::Distribution::kExponential:
+      return rng.Exponential(spec.work_mean_s);
+    case scenario::Distribution::kLogNormal: {
+      const double u1 = 1.0 - rng.NextDouble(), u2 = rng.NextDouble();
+      const double z = std::sqrt(-2.0 * std::log(u1)) * std::cos(2 * M_PI * u2);
+      const double mu = std::log(spec.work_mean_s) - spec.work_sigma * spec.work_sigma / 2;
+      return std::exp(mu + spec.work_sigma * z);
+    }
+  }
+  return spec.work_mean_s;
+}
+
+std::optional<pipeline::SpanContext> Simulation::StartClientSpan(ServiceRuntime& s, int callee,
+                                                                 const pipeline::Span& server, TimePoint at,
+                                                                 std::optional<pipeline::Span>* client) {
+  pipeline::StartSpanOptions opts;
+  opts.parent = &server.context();
+  opts.kind = pipeline::SpanKind::kClient;
+  CpuStopwatch watch(scenario_.tracing.costs.measured, &s.measured_ns);
+  client->emplace(s.tracer->StartSpan(s.client_ops[callee], at, opts));
+  // W3C Trace Context over the wire, through the real codec.
+  pipeline::InjectContext((*client)->context(), &traceparent_, &tracestate_);
+  return pipeline::ExtractContext(traceparent_, tracestate_);
+}
+
 bool Simulation::HandleCall(RequestScope& rq, int service, const pipeline::SpanContext* parent,
                             const ReplayNode* replay) {
   ServiceRuntime& s = *services_[service];
   const auto& spec = *s.spec;
-  const auto& costs = scenario_.tracing.costs;
-  // The calls to make: (callee, count, recorded child or null).
-  struct Call {
-    int callee;
-    int count;
-    const ReplayNode* node;
-  };
-  std::vector<Call> calls;
-  if (replay != nullptr) {
-    for (const ReplayNode& child : replay->children) calls.push_back({child.service, 1, &child});
-  } else {
-    for (const auto& [callee, count] : graph_.CallsOf(service)) calls.push_back({callee, count, nullptr});
-  }
+  std::vector<Call> scratch;
+  const std::vector<Call>& calls = CallsFor(service, replay, &scratch);
   const pipeline::OperationId server_op = replay != nullptr ? replay->operation : s.server_op;
 
   std::optional<OpenSpan> server;
   double tracing_flops = 0;
   if (tracing_) {
-    pipeline::StartSpanOptions opts;
-    opts.parent = parent;
-    opts.kind = pipeline::SpanKind::kServer;
-    const bool measured = costs.measured;
-    {
-      CpuStopwatch watch(measured, &s.measured_ns);
-      server.emplace(this, &s, rq.index(), server_op, pipeline::SpanKind::kServer,
-                     s.tracer->StartSpan(server_op, Now(), opts));
-    }
-    pipeline::Span& span = server->span();
-    if (parent == nullptr) {
-      trace_index_[span.context().trace_id] = rq.index();
-      traces_[rq.index()].traced = true;
-      traces_[rq.index()].id = span.context().trace_id;
-      if (span.IsSampled()) ++traces_sampled_;
-    }
-    {
-      CpuStopwatch watch(measured, &s.measured_ns);
-      SetRequestAttributes(span, service, spec.attributes_per_span);
-      if (parent == nullptr && s.adaptive != nullptr && span.IsRecording()) {
-        // Jaeger SDKs tag root spans with the sampler that decided; the
-        // collector's adaptive sampling counts them.
-        const auto& d = s.adaptive->last_decision();
-        span.SetAttribute(attr_.sampler_type, pipeline::InternedString{
-                                                  interner_.Intern(pipeline::JaegerSamplerTypeName(d.type))});
-        span.SetAttribute(attr_.sampler_param, d.param);
-      }
-    }
-    // Tracing CPU of this handler (its server span and the client spans of
-    // its calls), charged once with the handler's work.
-    double per_span = costs.span_start_ns + costs.sampler_decision_ns;
-    if (span.IsRecording()) per_span += costs.span_end_ns + spec.attributes_per_span * costs.attribute_set_ns;
-    if (span.IsSampled()) per_span += costs.bsp_enqueue_ns;
-    uint64_t spans = 1;
-    for (const Call& call : calls) spans += call.count;
-    tracing_flops = CostFlops(per_span * static_cast<double>(spans));
-    if (measured) {
-      // The real calls' CPU: this span's start and attributes, and what the
-      // service's earlier handlers measured after their work (client spans,
-      // span ends).
-      tracing_flops = CostFlops(std::exchange(s.measured_ns, 0.0));
-    }
+    server.emplace(this, &s, rq.index(), server_op, pipeline::SpanKind::kServer,
+                   StartServerSpan(s, rq.index(), server_op, parent, Now()));
+    tracing_flops = HandlerTracingFlops(s, server->span(), calls);
   }
 
   // Application work for this request, drawn from the request's own stream so
   // that traced and baseline runs do the same work.
-  double work_s = spec.work_mean_s;
-  if (replay != nullptr) {
-    work_s = replay->self_s;  // the recorded self time (time-scaled)
-  } else
-    switch (spec.work_distribution) {
-      case scenario::Distribution::kConstant:
-        break;
-      case scenario::Distribution::kExponential:
-        work_s = rq.rng().Exponential(spec.work_mean_s);
-        break;
-      case scenario::Distribution::kLogNormal: {
-        const double u1 = 1.0 - rq.rng().NextDouble(), u2 = rq.rng().NextDouble();
-        const double z = std::sqrt(-2.0 * std::log(u1)) * std::cos(2 * M_PI * u2);
-        const double mu = std::log(spec.work_mean_s) - spec.work_sigma * spec.work_sigma / 2;
-        work_s = std::exp(mu + spec.work_sigma * z);
-        break;
-      }
-    }
+  const double work_s = DrawWork(rq.rng(), spec, replay);
   const bool app_error = replay != nullptr ? replay->error : rq.rng().NextDouble() < spec.error_rate;
   const double speed = s.host->get_speed();
   const double work_flops = work_s * speed;
@@ -662,16 +700,10 @@ bool Simulation::HandleCall(RequestScope& rq, int service, const pipeline::SpanC
       std::optional<OpenSpan> client;
       std::optional<pipeline::SpanContext> propagated;
       if (server && server->alive()) {
-        pipeline::StartSpanOptions opts;
-        opts.parent = &server->span().context();
-        opts.kind = pipeline::SpanKind::kClient;
-        CpuStopwatch watch(costs.measured, &s.measured_ns);
+        std::optional<pipeline::Span> started;
+        propagated = StartClientSpan(s, callee, server->span(), Now(), &started);
         client.emplace(this, &s, rq.index(), s.client_ops[callee], pipeline::SpanKind::kClient,
-                       s.tracer->StartSpan(s.client_ops[callee], Now(), opts));
-        // W3C Trace Context over the wire, through the real codec.
-        std::string traceparent, tracestate;
-        pipeline::InjectContext(client->span().context(), &traceparent, &tracestate);
-        propagated = pipeline::ExtractContext(traceparent, tracestate);
+                       std::move(*started));
       }
       bool call_ok = false;
       if (Transfer(s.host, c.host, spec.request_bytes)) {
@@ -690,26 +722,30 @@ bool Simulation::HandleCall(RequestScope& rq, int service, const pipeline::SpanC
 }
 
 void Simulation::EndSpan(ServiceRuntime& s, OpenSpan& open, pipeline::SpanStatus status) {
-  pipeline::Span& span = open.span();
-  span.SetStatus(status);
+  open.MarkEnded();
+  RecordSpanEnd(s, open.span(), {open.request(), open.operation(), open.kind(), open.start(), status}, Now());
+}
+
+void Simulation::RecordSpanEnd(ServiceRuntime& s, pipeline::Span& span, const SpanEndInfo& info,
+                               TimePoint end) {
+  span.SetStatus(info.status);
   if (span.IsRecording()) {
-    span.SetAttribute(attr_.status_code, int64_t{status == pipeline::SpanStatus::kError ? 500 : 200});
+    span.SetAttribute(attr_.status_code, int64_t{info.status == pipeline::SpanStatus::kError ? 500 : 200});
   }
   const bool sampled = span.IsSampled();
-  auto& t = traces_[open.request()];
+  auto& t = traces_[info.request];
   ledger_.Generated(sampled);
   if (sampled) ++t.sampled_generated;
-  if (status == pipeline::SpanStatus::kError) t.has_error = true;
-  operations_seen_.insert({open.service_id(), open.operation()});
-  if (open.kind() == pipeline::SpanKind::kServer) {
+  if (info.status == pipeline::SpanStatus::kError) t.has_error = true;
+  operations_seen_.insert({s.id, info.operation});
+  if (info.kind == pipeline::SpanKind::kServer) {
     auto& truth = truth_[s.index];
-    truth.duration_ms.Record(ToSeconds(Now() - open.start()) * 1e3);
+    truth.duration_ms.Record(ToSeconds(end - info.start) * 1e3);
     ++truth.spans;
-    if (status == pipeline::SpanStatus::kError) ++truth.errors;
+    if (info.status == pipeline::SpanStatus::kError) ++truth.errors;
   }
-  open.MarkEnded();
   CpuStopwatch watch(scenario_.tracing.costs.measured, &s.measured_ns);
-  s.tracer->EndSpan(span, Now());  // recording spans go to the BatchSpanProcessor (or are dropped, counted)
+  s.tracer->EndSpan(span, end);  // recording spans go to the BatchSpanProcessor (or are dropped, counted)
   if (s.bsp->export_requested() && s.wake->get_capacity() == 0) s.wake->release();
 }
 
@@ -732,17 +768,26 @@ void Simulation::SetRequestAttributes(pipeline::Span& span, int service, int cou
 void Simulation::SdkExporter(int i) {
   ServiceRuntime& s = *services_[i];
   while (true) {
+    if (fast_) FlushPending(s, Now());  // the spans that have ended by now, in time order
     const TimePoint now = Now();
     if (s.bsp->ExportDue(now)) {
       auto batch = std::make_unique<HeldSpans>(&ledger_, s.bsp->TakeBatch(now));
       ExportFromSdk(s, std::move(batch));
+      // Spans that ended during the export were queued during it.
+      if (fast_) FlushPending(s, Now());
       s.bsp->OnExportDone(Now());
       continue;
     }
     // ExportDue() applied any idle ticks of the SDK worker: the deadline is
     // in the future. Sleep until then, or until a full batch wakes us.
-    const TimePoint deadline = s.bsp->NextDeadline();
+    TimePoint deadline = s.bsp->NextDeadline();
+    if (fast_) {
+      // The ends still pending fill a batch at a known instant.
+      deadline = std::min(deadline, NextFullBatch(s));
+      s.exporter_wake = deadline;
+    }
     s.wake->acquire_timeout(ToSeconds(deadline) - sg4::Engine::get_clock());
+    s.exporter_wake.reset();
   }
 }
 

@@ -37,6 +37,7 @@
 #include "network_paths.h"
 #include "platform.h"
 #include "replay.h"
+#include "span_copies.h"
 #include "tracesim/pipeline/adaptive_sampling.h"
 #include "tracesim/pipeline/backoff.h"
 #include "tracesim/pipeline/batch_span_processor.h"
@@ -55,18 +56,6 @@
 #include "tracesim/scenario/scenario.h"
 
 namespace tracesim::sim {
-
-// Identifies one span across replicas.
-struct SpanKey {
-  pipeline::TraceId trace;
-  uint64_t span = 0;
-  friend bool operator==(const SpanKey&, const SpanKey&) = default;
-};
-struct SpanKeyHash {
-  size_t operator()(const SpanKey& k) const noexcept {
-    return pipeline::TraceIdHash{}(k.trace) ^ (k.span * 0x9E3779B97F4A7C15ULL);
-  }
-};
 
 enum class SendResult;
 
@@ -134,6 +123,42 @@ class Simulation : public SpanDropSink {
   void Timekeeper();
 
   // Request handling.
+  struct Call {
+    int callee;
+    int count;
+    const ReplayNode* node;  // workload.replay: the recorded child; null: the call graph's
+  };
+  // What a span's end records besides the span itself.
+  struct SpanEndInfo {
+    uint64_t request;
+    pipeline::OperationId operation;
+    pipeline::SpanKind kind;
+    TimePoint start;
+    pipeline::SpanStatus status;
+  };
+  // The calls one handler of `service` makes: those of the call graph, or
+  // those of a recorded span (workload.replay) when `replay` is set.
+  // `scratch` holds a replayed span's calls.
+  const std::vector<Call>& CallsFor(int service, const ReplayNode* replay, std::vector<Call>* scratch) const;
+  // Starts a handler's server span at `at` (a root span when parent is
+  // null: then also the trace's bookkeeping) and sets its attributes.
+  pipeline::Span StartServerSpan(ServiceRuntime& s, uint64_t request, pipeline::OperationId op,
+                                 const pipeline::SpanContext* parent, TimePoint at);
+  // Starts the client span of a call at `at` into *client and returns the
+  // context the callee extracts (W3C Trace Context through the real codec).
+  std::optional<pipeline::SpanContext> StartClientSpan(ServiceRuntime& s, int callee,
+                                                       const pipeline::Span& server, TimePoint at,
+                                                       std::optional<pipeline::Span>* client);
+  // The tracing CPU a handler charges with its work (its server span and
+  // the client spans of its calls).
+  double HandlerTracingFlops(ServiceRuntime& s, const pipeline::Span& server, const std::vector<Call>& calls);
+  // A handler's application work in seconds at its host's speed.
+  static double DrawWork(pipeline::Rng& rng, const scenario::ServiceSpec& spec, const ReplayNode* replay);
+  // Ends `span` at `end`: ground truth, ledger, and the tracer (the span
+  // goes to the service's BatchSpanProcessor when sampled).
+  void RecordSpanEnd(ServiceRuntime& s, pipeline::Span& span, const SpanEndInfo& info, TimePoint end);
+  // A request completed (latency_ms < 0: not recorded, e.g. its actor was killed).
+  void FinishRequest(uint64_t index, bool ok, double latency_ms);
   // One handler of `service` and, recursively, its calls: those of the call
   // graph, or those of a recorded span (workload.replay) when `replay` is set.
   bool HandleCall(RequestScope& rq, int service, const pipeline::SpanContext* parent,
@@ -141,6 +166,35 @@ class Simulation : public SpanDropSink {
   bool Transfer(simgrid::s4u::Host* from, simgrid::s4u::Host* to, uint64_t bytes);
   void EndSpan(ServiceRuntime& s, OpenSpan& span, pipeline::SpanStatus status);
   void SetRequestAttributes(pipeline::Span& span, int service, int count);
+
+  // fidelity: fast (fast_mode.cc). A request's whole call tree is computed
+  // at its arrival: timings from the distributions and the uncontended
+  // network, spans through the real tracer with their computed timestamps.
+  // Unsampled spans end at once; sampled ones wait in their service's
+  // PendingSpanEnds until the simulated clock reaches their end, because the
+  // BatchSpanProcessor must see them in time order: the SDK exporter moves
+  // them into it before every look, and sleeps no later than the instant
+  // its queue would reach a full batch.
+  void FastRequest(uint64_t index, int entry, const ReplayNode* root);
+  // One handler starting at t_s and its calls; returns when it ends, *ok
+  // false when it or a call failed.
+  double FastCall(pipeline::Rng& rng, uint64_t request, int service, const pipeline::SpanContext* parent,
+                  const ReplayNode* replay, double t_s, bool* ok);
+  // Seconds a message takes from `from` to `to` on the uncontended network
+  // as it is now (faults included); false when it cannot be delivered.
+  bool FastTransfer(simgrid::s4u::Host* from, simgrid::s4u::Host* to, uint64_t bytes, double* seconds);
+  // Ends a span of a fast-mode request at `end`: now if unsampled, else later.
+  void FastEndSpan(ServiceRuntime& s, pipeline::Span& span, const SpanEndInfo& info, TimePoint end);
+  // Moves the pending ends <= now into the service's BatchSpanProcessor.
+  void FlushPending(ServiceRuntime& s, TimePoint now);
+  // Every service's pending ends and the requests completed up to now.
+  void FlushAllPending();
+  void FlushCompletions();  // the requests completed up to now
+  // When the service's BatchSpanProcessor queue reaches a full batch with
+  // the pending ends alone (TimePoint::max(): not before more arrive).
+  TimePoint NextFullBatch(const ServiceRuntime& s) const;
+  // A crash: the pending spans of the service died open (crash_lost).
+  void DropPending(ServiceRuntime& s);
 
   // Telemetry path.
   void ExportFromSdk(ServiceRuntime& s, std::unique_ptr<HeldSpans> batch);
@@ -194,6 +248,7 @@ class Simulation : public SpanDropSink {
 
   const scenario::Scenario& scenario_;
   const bool tracing_;
+  const bool fast_;  // fidelity: fast
   Platform platform_;
   ServiceCallGraph graph_;
   pipeline::Interner interner_;
@@ -208,13 +263,40 @@ class Simulation : public SpanDropSink {
   int write_quorum_ = 1;
   // Copies of each stored span across the storage nodes; a span is stored
   // while it has at least one copy.
-  std::unordered_map<SpanKey, uint8_t, SpanKeyHash> copies_;
+  SpanCopies copies_;
   uint64_t stored_unique_ = 0;
   std::unique_ptr<pipeline::AdaptiveSamplingCalculator> adaptive_;
   // Jitter, datagram loss and TCP-under-loss rates (null when the scenario
   // configures none of them).
   std::unique_ptr<NetworkPaths> net_;
-  std::vector<ReplayTrace> replay_;  // workload.replay: the recorded requests, by arrival
+  std::vector<ReplayTrace> replay_;             // workload.replay: the recorded requests, by arrival
+  std::vector<std::vector<Call>> graph_calls_;  // by service: the call graph's calls
+  std::string traceparent_, tracestate_;        // the propagation headers of the call being made
+
+  // fidelity: fast — requests computed but not yet completed (min-heap by
+  // time), the transfer times of the network as it is (cleared when a fault
+  // changes a link), and the CPU share cpu_slowdown leaves per host.
+  struct FastCompletion {
+    double t_s;
+    uint64_t request;
+    bool ok;
+    double latency_ms;
+    bool operator>(const FastCompletion& o) const { return t_s > o.t_s; }
+  };
+  std::vector<FastCompletion> fast_completions_;
+  struct TransferKey {
+    const simgrid::s4u::Host* from;
+    const simgrid::s4u::Host* to;
+    uint64_t bytes;
+    bool operator==(const TransferKey&) const = default;
+  };
+  struct TransferKeyHash {
+    size_t operator()(const TransferKey& k) const noexcept {
+      return std::hash<const void*>{}(k.from) * 31 + std::hash<const void*>{}(k.to) * 17 + k.bytes;
+    }
+  };
+  std::unordered_map<TransferKey, double, TransferKeyHash> fast_transfer_s_;  // < 0: undeliverable
+  std::unordered_map<const simgrid::s4u::Host*, double> cpu_share_;           // cpu_slowdown in force
 
   // Interned attribute keys and values the instrumentation sets.
   struct Attributes {

@@ -38,7 +38,7 @@ TEST(ResultsJsonTest, TopLevelLayoutAndKeyOrder) {
   ASSERT_EQ(j["saturation"].size(), 2u);
   EXPECT_THAT(Keys(j["saturation"][0]), ElementsAre("component", "what", "at_s"));
   EXPECT_EQ(j["saturation"][1]["what"], "sdk_queue_full");
-  EXPECT_THAT(Keys(j["scenario"]), ElementsAre("name", "source", "seed"));
+  EXPECT_THAT(Keys(j["scenario"]), ElementsAre("name", "source", "seed", "fidelity"));
   EXPECT_THAT(Keys(j["tracing"]), ElementsAre("enabled", "sampler"));
   EXPECT_THAT(Keys(j["spans"]), ElementsAre("generated", "sampled_out", "stored", "in_flight", "dropped",
                                             "dropped_total", "ledger"));
@@ -291,6 +291,27 @@ TEST(ResultsJsonTest, ResultsWrittenBeforeTheStorageSectionStillParse) {
   ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
   EXPECT_EQ(parsed->storage.nodes, 0);
   EXPECT_EQ(parsed->storage.lookups, 0u);
+}
+
+TEST(ResultsJsonTest, FidelityRoundTripsAndDefaultsToFullInOlderFiles) {
+  Results r = SampleResults();
+  r.fidelity = "fast";
+  StatusOr<Results> parsed = ParseResultsJson(ToJson(r));
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_EQ(parsed->fidelity, "fast");
+
+  Json j = Json::parse(ToJson(r));
+  j["scenario"].erase("fidelity");  // written before fidelity modes
+  parsed = ParseResultsJson(j.dump());
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_EQ(parsed->fidelity, "full");
+
+  j["scenario"]["fidelity"] = "quick";
+  parsed = ParseResultsJson(j.dump());
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_NE(parsed.status().message().find("scenario.fidelity"), std::string::npos)
+      << parsed.status().message();
+  EXPECT_NE(parsed.status().message().find("quick"), std::string::npos) << parsed.status().message();
 }
 
 TEST(ResultsJsonTest, RoundTripOfAwkwardValues) {

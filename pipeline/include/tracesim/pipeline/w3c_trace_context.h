@@ -56,6 +56,8 @@ StatusOr<TraceParent> ParseTraceParent(std::string_view header);
 // version" mutation when re-sending a higher-version header); the flags byte
 // is written as given.
 std::string FormatTraceParent(const TraceParent& tp);
+// The same into *out, reusing its capacity (no allocation once it has held one).
+void FormatTraceParentInto(const TraceParent& tp, std::string* out);
 
 // ----------------------------------------------------------------- tracestate
 

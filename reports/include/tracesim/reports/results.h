@@ -21,10 +21,10 @@ struct LatencySummary {
 };
 
 struct SpanLedger {
-  uint64_t generated = 0;    // spans created by instrumentation (recording or not)
-  uint64_t sampled_out = 0;  // not sampled by the head sampler (never exported)
-  uint64_t stored = 0;       // in the span store at the end of the run (queryable)
-  uint64_t in_flight = 0;    // in a buffer, queue or message at the end of the run
+  uint64_t generated = 0;                   // spans created by instrumentation (recording or not)
+  uint64_t sampled_out = 0;                 // not sampled by the head sampler (never exported)
+  uint64_t stored = 0;                      // in the span store at the end of the run (queryable)
+  uint64_t in_flight = 0;                   // in a buffer, queue or message at the end of the run
   std::map<std::string, uint64_t> dropped;  // cause -> spans (DropCauseName keys)
   // generated - (sampled_out + stored + in_flight + sum(dropped)); must be 0.
   int64_t imbalance = 0;
@@ -38,15 +38,15 @@ inline constexpr const char* kBrokenInFlight = "in_flight";
 inline constexpr const char* kBrokenUnsampledSpan = "unsampled_span";
 
 struct TraceCounts {
-  uint64_t generated = 0;   // traces started (a root span was created)
-  uint64_t sampled = 0;     // traces with at least one head-sampled span
-  uint64_t kept = 0;        // sampled traces with at least one span stored
-  uint64_t complete = 0;    // kept traces with every sampled span stored (request finished)
+  uint64_t generated = 0;  // traces started (a root span was created)
+  uint64_t sampled = 0;    // traces with at least one head-sampled span
+  uint64_t kept = 0;       // sampled traces with at least one span stored
+  uint64_t complete = 0;   // kept traces with every sampled span stored (request finished)
   // Sampled traces that are not complete, except those a collector-side
   // sampler dropped entirely on purpose (nothing stored, every missing span
   // tail_sampled_out).
   uint64_t incomplete = 0;
-  uint64_t broken = 0;      // kept traces that miss spans (a broken trace in the UI)
+  uint64_t broken = 0;  // kept traces that miss spans (a broken trace in the UI)
   // Why broken traces miss spans: a drop cause (DropCauseName), or
   // "rerouted_split_trace" (its spans reached more than one tail-sampling
   // collector, e.g. after a ring membership change), "in_flight" (still on
@@ -75,8 +75,8 @@ struct Overhead {
 };
 
 struct CpuUsage {
-  double service_cpu_s = 0;    // CPU seconds executed on service hosts (app + tracing)
-  double tracing_cpu_s = 0;    // of which tracing (span ops, sampling, batching, export)
+  double service_cpu_s = 0;  // CPU seconds executed on service hosts (app + tracing)
+  double tracing_cpu_s = 0;  // of which tracing (span ops, sampling, batching, export)
   double collector_cpu_s = 0;
   double storage_cpu_s = 0;
 };
@@ -106,41 +106,41 @@ struct SamplingQuality {
   uint64_t error_traces = 0;       // traces with at least one error span
   uint64_t error_traces_kept = 0;  // ... whose stored spans include an error span
   double error_traces_kept_fraction = 0;
-  double slow_threshold_ms = 0;    // the run's true p99 request latency, or measurement.slow_threshold
-  uint64_t slow_traces = 0;        // requests slower than slow_threshold_ms
+  double slow_threshold_ms = 0;  // the run's true p99 request latency, or measurement.slow_threshold
+  uint64_t slow_traces = 0;      // requests slower than slow_threshold_ms
   uint64_t slow_traces_kept = 0;
   double slow_traces_kept_fraction = 0;
-  uint64_t operations = 0;         // (service, operation) pairs seen in generated spans
-  uint64_t operations_covered = 0; // ... with at least one stored span
+  uint64_t operations = 0;          // (service, operation) pairs seen in generated spans
+  uint64_t operations_covered = 0;  // ... with at least one stored span
   uint64_t services = 0;
   uint64_t services_covered = 0;
-  uint64_t bytes_stored = 0;       // estimated encoded bytes in the stores
+  uint64_t bytes_stored = 0;  // estimated encoded bytes in the stores
   double bytes_per_kept_trace = 0;
-  std::vector<ServiceRed> red;     // by service, in scenario order
+  std::vector<ServiceRed> red;  // by service, in scenario order
 };
 
 // One collector tier's resource use.
 struct CollectorTierStats {
   std::string name;
-  int hosts = 0;                   // at the end of the run
+  int hosts = 0;  // at the end of the run
   double cpu_s = 0;
-  uint64_t peak_held_spans = 0;    // max over samples of the tier's buffered spans
+  uint64_t peak_held_spans = 0;  // max over samples of the tier's buffered spans
   uint64_t peak_held_bytes = 0;
-  uint64_t refused_spans = 0;      // memory_limiter refusals (memory_limiter_refused)
+  uint64_t refused_spans = 0;  // memory_limiter refusals (memory_limiter_refused)
 };
 
 // The storage tier's disks and the query load on it (storage.queries).
 struct StorageStats {
   int nodes = 0;
-  uint64_t disk_wal_bytes = 0;     // WAL records written (and synced) before acknowledging
-  uint64_t disk_block_bytes = 0;   // cut blocks flushed
-  uint64_t disk_read_bytes = 0;    // read by trace-id lookups
-  uint64_t lookups = 0;            // trace-id lookups issued
-  uint64_t lookups_failed = 0;     // no replica answered within the query timeout
-  uint64_t lookups_complete = 0;   // returned every sampled span of the trace that was stored
-  LatencySummary lookup_latency;   // issue -> answer at the query client
+  uint64_t disk_wal_bytes = 0;    // WAL records written (and synced) before acknowledging
+  uint64_t disk_block_bytes = 0;  // cut blocks flushed
+  uint64_t disk_read_bytes = 0;   // read by trace-id lookups
+  uint64_t lookups = 0;           // trace-id lookups issued
+  uint64_t lookups_failed = 0;    // no replica answered within the query timeout
+  uint64_t lookups_complete = 0;  // returned every sampled span of the trace that was stored
+  LatencySummary lookup_latency;  // issue -> answer at the query client
   uint64_t searches = 0;
-  uint64_t searches_failed = 0;    // some node did not answer within the timeout
+  uint64_t searches_failed = 0;  // some node did not answer within the timeout
   LatencySummary search_latency;
 };
 
@@ -156,17 +156,17 @@ struct TimelineEvent {
   std::string type;    // e.g. "host_crash"
   std::string target;  // host name
   double start_s = 0;
-  double end_s = -1;   // < 0: did not end within the run
+  double end_s = -1;  // < 0: did not end within the run
 };
 
 // One row of the fixed-period time series (timeseries.csv).
 struct TimeSample {
   double t_s = 0;
-  uint64_t spans_generated = 0;  // cumulative
-  uint64_t spans_stored = 0;     // cumulative arrivals into storage
-  uint64_t spans_dropped = 0;    // cumulative
-  uint64_t in_flight = 0;        // at the sample time
-  uint64_t sdk_queue_spans = 0;  // sum over SDK BatchSpanProcessor queues
+  uint64_t spans_generated = 0;           // cumulative
+  uint64_t spans_stored = 0;              // cumulative arrivals into storage
+  uint64_t spans_dropped = 0;             // cumulative
+  uint64_t in_flight = 0;                 // at the sample time
+  uint64_t sdk_queue_spans = 0;           // sum over SDK BatchSpanProcessor queues
   uint64_t collector_buffered_spans = 0;  // batch processor + sending queue, all collectors
   uint64_t requests_completed = 0;        // cumulative
   uint64_t traces_sampled = 0;            // cumulative root spans the head sampler sampled
@@ -183,6 +183,9 @@ struct Results {
   std::string scenario_name;
   std::string scenario_source;
   uint64_t seed = 0;
+  // The scenario's fidelity: "full" (every RPC and handler simulated) or
+  // "fast" (application timings computed, telemetry simulated).
+  std::string fidelity = "full";
   bool tracing_enabled = true;
   std::string sampler;  // description of the head sampler
   double simulated_seconds = 0;

@@ -76,13 +76,15 @@ struct FatTreeSpec {
 
 struct PlatformSpec {
   Topology topology = Topology::kStar;
-  std::vector<RegionSpec> regions;  // kMultiRegion: every host in exactly one region (the driver in the first)
-  LinkSpec wan{12.5e6, 40e-3, LinkSpec::Sharing::kShared};  // kMultiRegion: each pair of regions (100 Mbps, 40 ms)
-  FatTreeSpec fat_tree;                                      // kFatTree
+  std::vector<RegionSpec>
+      regions;  // kMultiRegion: every host in exactly one region (the driver in the first)
+  LinkSpec wan{12.5e6, 40e-3,
+               LinkSpec::Sharing::kShared};  // kMultiRegion: each pair of regions (100 Mbps, 40 ms)
+  FatTreeSpec fat_tree;                      // kFatTree
   // SimGrid network model: "LV08" (SimGrid default; scales latency x13.01 and
   // bandwidth x0.97), "CM02" (plain max-min), "constant" (fixed latency only).
   std::string network_model = "LV08";
-  LinkSpec host_link;  // each host's link to its switch
+  LinkSpec host_link;                                             // each host's link to its switch
   LinkSpec backbone{1.25e9, 200e-6, LinkSpec::Sharing::kShared};  // kTwoTier only: rack uplinks
 };
 
@@ -187,18 +189,18 @@ struct CostProfile {
   // (the simulator does not encode OTLP).
   bool measured = false;
   double reference_flops = 1e9;
-  double span_start_ns = 35;                    // BM_SpanStartEnd: ~55 ns per span start+end
+  double span_start_ns = 35;  // BM_SpanStartEnd: ~55 ns per span start+end
   double span_end_ns = 20;
-  double sampler_decision_ns = 5;               // BM_ShouldSample_*: 3-6 ns
-  double attribute_set_ns = 20;                 // estimate
-  double bsp_enqueue_ns = 50;                   // BM_BspOnEndTakeBatch: ~50 ns per span
-  double export_serialize_per_span_ns = 250;    // estimate: OTLP protobuf encode
-  double collector_receive_per_span_ns = 300;   // estimate: OTLP protobuf decode
-  double collector_batch_per_span_ns = 30;      // BM_CollectorBatchAdd: ~30 ns per span
-  double collector_export_per_span_ns = 250;    // estimate: OTLP protobuf encode
-  double store_insert_per_span_ns = 300;        // BM_StoreAppend: ~300 ns per span
+  double sampler_decision_ns = 5;              // BM_ShouldSample_*: 3-6 ns
+  double attribute_set_ns = 20;                // estimate
+  double bsp_enqueue_ns = 50;                  // BM_BspOnEndTakeBatch: ~50 ns per span
+  double export_serialize_per_span_ns = 250;   // estimate: OTLP protobuf encode
+  double collector_receive_per_span_ns = 300;  // estimate: OTLP protobuf decode
+  double collector_batch_per_span_ns = 30;     // BM_CollectorBatchAdd: ~30 ns per span
+  double collector_export_per_span_ns = 250;   // estimate: OTLP protobuf encode
+  double store_insert_per_span_ns = 300;       // BM_StoreAppend: ~300 ns per span
   // Queries (optional in profile files; these defaults otherwise).
-  double store_lookup_ns = 1700;                // BM_Calibration_StoreLookup: one trace-id lookup, spans assembled
+  double store_lookup_ns = 1700;  // BM_Calibration_StoreLookup: one trace-id lookup, spans assembled
   // A search's time divided by the spans in the node's store: limited
   // searches stop early, so this is small (BM_StoreSearch at 1e7 spans:
   // 3.4 ms for a service + min-duration search with limit 20).
@@ -209,7 +211,8 @@ struct CostProfile {
 struct SdkExporterSpec {
   enum class Protocol {
     kOtlpGrpc,   // TCP-like: no data lost to packet loss, throughput by the Mathis formula
-    kJaegerUdp,  // UDP-like (Jaeger agent protocol): datagrams of at most max_packet_bytes, lost ones are network_lost
+    kJaegerUdp,  // UDP-like (Jaeger agent protocol): datagrams of at most max_packet_bytes, lost ones are
+                 // network_lost
   } protocol = Protocol::kOtlpGrpc;
   uint64_t max_packet_bytes = 65000;  // jaeger_udp: the Jaeger client's UDP packet limit
 };
@@ -226,7 +229,7 @@ struct TracingSpec {
 struct SendingQueueSpec {
   bool enabled = true;
   int num_consumers = 10;
-  int queue_size = 1000;  // in units of `sizer`; > 0
+  int queue_size = 1000;                                         // in units of `sizer`; > 0
   pipeline::QueueSizer sizer = pipeline::QueueSizer::kRequests;  // requests | items
   // A full queue blocks the caller (the receiver, then upstream senders)
   // instead of rejecting with enqueue_failed.
@@ -247,18 +250,20 @@ struct RetrySpec {
 };
 
 enum class ExporterType {
-  kOtlp,          // sends every batch to one peer of the next tier (host index mod peers), or to storage by the partitioner
-  kLoadBalancing  // OTel `loadbalancing` exporter: routes by trace id (or service) over the ring of the next tier
+  kOtlp,  // sends every batch to one peer of the next tier (host index mod peers), or to storage by the
+          // partitioner
+  kLoadBalancing  // OTel `loadbalancing` exporter: routes by trace id (or service) over the ring of the next
+                  // tier
 };
 enum class RoutingKey { kTraceId, kService };
 
 struct ExporterSpec {
   ExporterType type = ExporterType::kOtlp;
-  std::string to = "storage";  // the name of a later tier, or "storage"
+  std::string to = "storage";                  // the name of a later tier, or "storage"
   Duration timeout = std::chrono::seconds(5);  // per export request
   SendingQueueSpec sending_queue;
   RetrySpec retry_on_failure;
-  RoutingKey routing_key = RoutingKey::kTraceId;       // loadbalancing only
+  RoutingKey routing_key = RoutingKey::kTraceId;         // loadbalancing only
   Duration resolver_interval = std::chrono::seconds(5);  // loadbalancing: DNS resolver refresh
 };
 
@@ -365,12 +370,24 @@ struct VariantSpec {
   std::vector<std::pair<std::string, std::string>> set;  // key path -> YAML text of the value
 };
 
+// How much of the system is simulated (docs/fidelity.md).
+enum class Fidelity {
+  // Every RPC is a simulated message and every handler a simulated execution:
+  // tracing CPU contends with application work on the service hosts.
+  kFull,
+  // Application timings are computed from the call graph's distributions and
+  // the uncontended network, per request at its arrival; only telemetry
+  // traffic, collectors and storage are simulated. For large sweeps.
+  kFast,
+};
+
 struct Scenario {
   std::string name;
   std::string source;  // file the scenario came from ("<string>" when parsed from memory)
   uint64_t seed = 1;
   double duration_s = 60;  // workload duration (> 0)
   double drain_s = 10;     // extra time after the workload stops for telemetry to drain (>= 0)
+  Fidelity fidelity = Fidelity::kFull;
   PlatformSpec platform;
   std::vector<ServiceSpec> services;
   WorkloadSpec workload;
@@ -387,7 +404,7 @@ struct Scenario {
 
 // Host names the simulator gives, and failure targets may name.
 std::string TierHostName(const std::string& tier, int index);  // "<tier>-<index>"
-std::string CollectorHostName(int index);  // "collector-<index>"
-std::string StorageHostName(int index);    // "storage-<index>"
+std::string CollectorHostName(int index);                      // "collector-<index>"
+std::string StorageHostName(int index);                        // "storage-<index>"
 
 }  // namespace tracesim::scenario
