@@ -31,9 +31,9 @@ constexpr uint64_t kDefaultSeed = 1;
 
 const std::vector<std::string>& GenerateKeys() {
   static const std::vector<std::string> kKeys = {
-      "services",    "depth",       "fan_out",     "calls_per_edge",     "work",
-      "work_spread", "error_rate",  "host_speed",  "request_bytes",      "response_bytes",
-      "seed",        "name_prefix", "concurrency", "attributes_per_span"};
+      "services",    "depth",       "fan_out",     "calls_per_edge",      "work",
+      "work_spread", "error_rate",  "host_speed",  "request_bytes",       "response_bytes",
+      "seed",        "name_prefix", "concurrency", "attributes_per_span", "async"};
   return kKeys;
 }
 
@@ -52,6 +52,7 @@ struct GenerateOptions {
   ServiceSpec prototype;  // work, host_speed, bytes, attributes, concurrency: copied to every service
   double work_spread = 0;
   Spread error_rate{0, 0, false};
+  double async = 0;  // probability that an edge is an asynchronous call
   uint64_t seed = kDefaultSeed;
   std::string name_prefix = "svc";
 };
@@ -235,6 +236,7 @@ std::vector<ServiceSpec> Generate(const GenerateOptions& o) {
   pipeline::Rng graph_rng = root.Fork(1);
   pipeline::Rng work_rng = root.Fork(2);
   pipeline::Rng error_rng = root.Fork(3);
+  pipeline::Rng async_rng = root.Fork(4);
 
   const auto n = static_cast<size_t>(o.services);
   std::vector<std::vector<int64_t>> callees(n);
@@ -262,7 +264,9 @@ std::vector<ServiceSpec> Generate(const GenerateOptions& o) {
     }
     std::sort(callees[i].begin(), callees[i].end());
     for (int64_t callee : callees[i]) {
-      s.calls.push_back({o.name_prefix + "-" + std::to_string(callee), o.calls_per_edge});
+      CallSpec call{o.name_prefix + "-" + std::to_string(callee), o.calls_per_edge};
+      if (o.async > 0) call.async = async_rng.NextDouble() < o.async;
+      s.calls.push_back(std::move(call));
     }
   }
   return services;
@@ -335,6 +339,7 @@ void Decoder::DecodeGeneratedServices(const Node& services_node, const std::stri
   if (ReadSpread(*this, *m, "error_rate", Bound::Closed(0, 1), /*integer=*/false, &o.error_rate)) {
     o.prototype.error_rate = o.error_rate.lo;
   }
+  ReadDouble(*m, "async", Bound::Closed(0, 1), &o.async);
   ReadSpeed(*m, "host_speed", &o.prototype.host_speed_flops);
   ReadInt(*m, "request_bytes", Bound::NonNegative(), &o.prototype.request_bytes);
   ReadInt(*m, "response_bytes", Bound::NonNegative(), &o.prototype.response_bytes);

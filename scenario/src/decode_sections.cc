@@ -286,7 +286,7 @@ void Decoder::DecodeService(const Node& n, const std::string& path, ServiceSpec*
           call_refs->push_back({&item, item_path});
           continue;
         }
-        std::optional<Map> cm = OpenMap(&item, item_path, item.origin, {"service", "count"},
+        std::optional<Map> cm = OpenMap(&item, item_path, item.origin, {"service", "count", "async"},
                                         "a call: a service name or a mapping");
         if (!cm) continue;
         if (item.IsNull()) {
@@ -296,6 +296,7 @@ void Decoder::DecodeService(const Node& n, const std::string& path, ServiceSpec*
         if (!Require(*cm, "service", "the name of the called service")) continue;
         if (!ReadString(*cm, "service", &call.service)) continue;
         ReadInt(*cm, "count", Bound::AtLeast(1), &call.count);
+        ReadBool(*cm, "async", &call.async);
         s->calls.push_back(call);
         call_refs->push_back({cm->Get("service"), cm->Path("service")});
       }

@@ -21,8 +21,8 @@ StatusOr<ServiceCallGraph> ServiceCallGraph::Build(const scenario::Scenario& sce
         return Status::InvalidArgument("service '" + scenario.services[i].name + "' calls unknown service '" +
                                        call.service + "'");
       }
-      boost::add_edge(i, it->second, CallEdge{call.count}, g.graph_);
-      g.calls_[i].emplace_back(it->second, call.count);
+      boost::add_edge(i, it->second, CallEdge{call.count, call.async}, g.graph_);
+      g.calls_[i].push_back({it->second, call.count, call.async});
     }
   }
   std::vector<CallGraph::vertex_descriptor> order;
@@ -37,13 +37,13 @@ StatusOr<ServiceCallGraph> ServiceCallGraph::Build(const scenario::Scenario& sce
 uint64_t ServiceCallGraph::SpansPerRequest(int entry) const {
   // One server span per handled call, one client span per outgoing call.
   uint64_t spans = 1;
-  for (const auto& [callee, count] : calls_[entry]) spans += count * (1 + SpansPerRequest(callee));
+  for (const GraphCall& c : calls_[entry]) spans += c.count * (1 + SpansPerRequest(c.callee));
   return spans;
 }
 
 int ServiceCallGraph::depth(int entry) const {
   int d = 0;
-  for (const auto& [callee, count] : calls_[entry]) d = std::max(d, depth(callee));
+  for (const GraphCall& c : calls_[entry]) d = std::max(d, depth(c.callee));
   return d + 1;
 }
 

@@ -41,8 +41,8 @@ void Simulation::FastRequest(uint64_t index, int entry, const ReplayNode* root) 
 }
 
 double Simulation::FastCall(pipeline::Rng& rng, uint64_t request, int service,
-                            const pipeline::SpanContext* parent, const ReplayNode* replay, double t,
-                            bool* ok) {
+                            const pipeline::SpanContext* parent, const ReplayNode* replay, double t, bool* ok,
+                            pipeline::SpanKind kind) {
   ServiceRuntime& s = *services_[service];
   const auto& spec = *s.spec;
   std::vector<Call> scratch;
@@ -53,7 +53,7 @@ double Simulation::FastCall(pipeline::Rng& rng, uint64_t request, int service,
   const TimePoint server_start = At(t);
   double tracing_flops = 0;
   if (tracing_) {
-    server.emplace(StartServerSpan(s, request, server_op, parent, server_start));
+    server.emplace(StartServerSpan(s, request, server_op, parent, server_start, kind));
     tracing_flops = HandlerTracingFlops(s, *server, calls);
   }
   const double work_s = DrawWork(rng, spec, replay);
@@ -68,13 +68,36 @@ double Simulation::FastCall(pipeline::Rng& rng, uint64_t request, int service,
   cpu_.tracing_cpu_s += tracing_flops / speed;
 
   bool handler_ok = true;
-  for (const auto& [callee, count, node] : calls) {
+  for (const auto& [callee, count, node, async] : calls) {
     ServiceRuntime& c = *services_[callee];
+    const pipeline::SpanKind client_kind =
+        async ? pipeline::SpanKind::kProducer : pipeline::SpanKind::kClient;
     for (int k = 0; k < count; ++k) {
       std::optional<pipeline::Span> client;
       std::optional<pipeline::SpanContext> propagated;
       const TimePoint client_start = At(t);
-      if (server) propagated = StartClientSpan(s, callee, *server, client_start, &client);
+      if (server) propagated = StartClientSpan(s, callee, *server, client_start, client_kind, &client);
+      if (async) {
+        // Fire and forget: the callee's tree starts when the request
+        // arrives; the caller goes on once it is sent.
+        pipeline::Rng branch = AsyncBranch(rng);
+        double there = 0;
+        const bool sent = FastTransfer(s.host, c.host, spec.request_bytes, &there);
+        if (sent) {
+          t += there;
+          bool branch_ok = true;  // its errors are its own
+          FastCall(branch, request, callee, propagated ? &*propagated : nullptr, node, t, &branch_ok,
+                   pipeline::SpanKind::kConsumer);
+        }
+        if (client) {
+          FastEndSpan(s, *client,
+                      {request, s.client_ops[callee], client_kind, client_start,
+                       sent ? pipeline::SpanStatus::kUnset : pipeline::SpanStatus::kError},
+                      At(t));
+        }
+        handler_ok = handler_ok && sent;
+        continue;
+      }
       bool call_ok = false;
       double there = 0, back = 0;
       if (FastTransfer(s.host, c.host, spec.request_bytes, &there)) {
@@ -89,7 +112,7 @@ double Simulation::FastCall(pipeline::Rng& rng, uint64_t request, int service,
       }
       if (client) {
         FastEndSpan(s, *client,
-                    {request, s.client_ops[callee], pipeline::SpanKind::kClient, client_start,
+                    {request, s.client_ops[callee], client_kind, client_start,
                      call_ok ? pipeline::SpanStatus::kUnset : pipeline::SpanStatus::kError},
                     At(t));
       }
@@ -99,7 +122,7 @@ double Simulation::FastCall(pipeline::Rng& rng, uint64_t request, int service,
   if (app_error) handler_ok = false;
   if (server) {
     FastEndSpan(s, *server,
-                {request, server_op, pipeline::SpanKind::kServer, server_start,
+                {request, server_op, kind, server_start,
                  handler_ok ? pipeline::SpanStatus::kUnset : pipeline::SpanStatus::kError},
                 At(t));
   }

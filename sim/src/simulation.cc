@@ -23,6 +23,13 @@ using pipeline::SpanData;
 class Simulation::RequestScope {
  public:
   RequestScope(Simulation* sim, uint64_t index, pipeline::Rng rng) : sim_(sim), index_(index), rng_(rng) {}
+  // The callee of an async call, running on its own: it does not complete
+  // the request (the caller's scope does).
+  static RequestScope AsyncBranch(Simulation* sim, uint64_t index, pipeline::Rng rng) {
+    RequestScope scope(sim, index, rng);
+    scope.done_ = true;
+    return scope;
+  }
   ~RequestScope() {
     if (!done_) Finish(false, /*record_latency=*/false);
   }
@@ -171,9 +178,9 @@ Status Simulation::Start() {
     attr_.peers.push_back(pipeline::InternedString{interner_.Intern(s->spec->name + ".svc")});
     s->client_ops.resize(sc.services.size());
     graph_calls_.emplace_back();
-    for (const auto& [callee, count] : graph_.CallsOf(s->index)) {
+    for (const auto& [callee, count, async] : graph_.CallsOf(s->index)) {
       s->client_ops[callee] = interner_.Intern("call " + sc.services[callee].name);
-      graph_calls_.back().push_back({callee, count, nullptr});
+      graph_calls_.back().push_back({callee, count, nullptr, async});
     }
     if (tracing_) {
       auto sampler = pipeline::MakeSampler(*s->sampler_spec, Now());
@@ -579,15 +586,16 @@ const std::vector<Simulation::Call>& Simulation::CallsFor(int service, const Rep
                                                           std::vector<Call>* scratch) const {
   if (replay == nullptr) return graph_calls_[service];
   scratch->clear();
-  for (const ReplayNode& child : replay->children) scratch->push_back({child.service, 1, &child});
+  for (const ReplayNode& child : replay->children) scratch->push_back({child.service, 1, &child, false});
   return *scratch;
 }
 
 pipeline::Span Simulation::StartServerSpan(ServiceRuntime& s, uint64_t request, pipeline::OperationId op,
-                                           const pipeline::SpanContext* parent, TimePoint at) {
+                                           const pipeline::SpanContext* parent, TimePoint at,
+                                           pipeline::SpanKind kind) {
   pipeline::StartSpanOptions opts;
   opts.parent = parent;
-  opts.kind = pipeline::SpanKind::kServer;
+  opts.kind = kind;
   const bool measured = scenario_.tracing.costs.measured;
   std::optional<pipeline::Span> started;
   {
@@ -654,10 +662,11 @@ double Simulation::DrawWork(pipeline::Rng& rng, const scenario::ServiceSpec& spe
 
 std::optional<pipeline::SpanContext> Simulation::StartClientSpan(ServiceRuntime& s, int callee,
                                                                  const pipeline::Span& server, TimePoint at,
+                                                                 pipeline::SpanKind kind,
                                                                  std::optional<pipeline::Span>* client) {
   pipeline::StartSpanOptions opts;
   opts.parent = &server.context();
-  opts.kind = pipeline::SpanKind::kClient;
+  opts.kind = kind;
   CpuStopwatch watch(scenario_.tracing.costs.measured, &s.measured_ns);
   client->emplace(s.tracer->StartSpan(s.client_ops[callee], at, opts));
   // W3C Trace Context over the wire, through the real codec.
@@ -665,8 +674,10 @@ std::optional<pipeline::SpanContext> Simulation::StartClientSpan(ServiceRuntime&
   return pipeline::ExtractContext(traceparent_, tracestate_);
 }
 
+pipeline::Rng Simulation::AsyncBranch(pipeline::Rng& rng) { return rng.Fork(rng.NextU64()); }
+
 bool Simulation::HandleCall(RequestScope& rq, int service, const pipeline::SpanContext* parent,
-                            const ReplayNode* replay) {
+                            const ReplayNode* replay, pipeline::SpanKind kind) {
   ServiceRuntime& s = *services_[service];
   const auto& spec = *s.spec;
   std::vector<Call> scratch;
@@ -676,8 +687,8 @@ bool Simulation::HandleCall(RequestScope& rq, int service, const pipeline::SpanC
   std::optional<OpenSpan> server;
   double tracing_flops = 0;
   if (tracing_) {
-    server.emplace(this, &s, rq.index(), server_op, pipeline::SpanKind::kServer,
-                   StartServerSpan(s, rq.index(), server_op, parent, Now()));
+    server.emplace(this, &s, rq.index(), server_op, kind,
+                   StartServerSpan(s, rq.index(), server_op, parent, Now(), kind));
     tracing_flops = HandlerTracingFlops(s, server->span(), calls);
   }
 
@@ -694,16 +705,35 @@ bool Simulation::HandleCall(RequestScope& rq, int service, const pipeline::SpanC
   cpu_.tracing_cpu_s += tracing_flops / speed;
 
   bool ok = true;
-  for (const auto& [callee, count, node] : calls) {
+  for (const auto& [callee, count, node, async] : calls) {
     ServiceRuntime& c = *services_[callee];
+    const pipeline::SpanKind client_kind =
+        async ? pipeline::SpanKind::kProducer : pipeline::SpanKind::kClient;
     for (int k = 0; k < count; ++k) {
       std::optional<OpenSpan> client;
       std::optional<pipeline::SpanContext> propagated;
       if (server && server->alive()) {
         std::optional<pipeline::Span> started;
-        propagated = StartClientSpan(s, callee, server->span(), Now(), &started);
-        client.emplace(this, &s, rq.index(), s.client_ops[callee], pipeline::SpanKind::kClient,
-                       std::move(*started));
+        propagated = StartClientSpan(s, callee, server->span(), Now(), client_kind, &started);
+        client.emplace(this, &s, rq.index(), s.client_ops[callee], client_kind, std::move(*started));
+      }
+      if (async) {
+        // Fire and forget: once the request is sent the callee runs on its
+        // own (its errors are its own) and the caller goes on.
+        const pipeline::Rng branch = AsyncBranch(rq.rng());
+        const bool sent = Transfer(s.host, c.host, spec.request_bytes);
+        if (sent) {
+          sg4::Actor::create("async-call", c.host,
+                             [this, index = rq.index(), branch, callee, node, propagated] {
+                               RequestScope scope = RequestScope::AsyncBranch(this, index, branch);
+                               HandleCall(scope, callee, propagated ? &*propagated : nullptr, node,
+                                          pipeline::SpanKind::kConsumer);
+                             });
+        }
+        if (client && client->alive())
+          EndSpan(s, *client, sent ? pipeline::SpanStatus::kUnset : pipeline::SpanStatus::kError);
+        ok = ok && sent;
+        continue;
       }
       bool call_ok = false;
       if (Transfer(s.host, c.host, spec.request_bytes)) {
@@ -738,7 +768,7 @@ void Simulation::RecordSpanEnd(ServiceRuntime& s, pipeline::Span& span, const Sp
   if (sampled) ++t.sampled_generated;
   if (info.status == pipeline::SpanStatus::kError) t.has_error = true;
   operations_seen_.insert({s.id, info.operation});
-  if (info.kind == pipeline::SpanKind::kServer) {
+  if (info.kind == pipeline::SpanKind::kServer || info.kind == pipeline::SpanKind::kConsumer) {
     auto& truth = truth_[s.index];
     truth.duration_ms.Record(ToSeconds(end - info.start) * 1e3);
     ++truth.spans;

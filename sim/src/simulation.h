@@ -127,6 +127,7 @@ class Simulation : public SpanDropSink {
     int callee;
     int count;
     const ReplayNode* node;  // workload.replay: the recorded child; null: the call graph's
+    bool async;              // fire and forget: a producer span; the callee runs on its own
   };
   // What a span's end records besides the span itself.
   struct SpanEndInfo {
@@ -143,12 +144,16 @@ class Simulation : public SpanDropSink {
   // Starts a handler's server span at `at` (a root span when parent is
   // null: then also the trace's bookkeeping) and sets its attributes.
   pipeline::Span StartServerSpan(ServiceRuntime& s, uint64_t request, pipeline::OperationId op,
-                                 const pipeline::SpanContext* parent, TimePoint at);
+                                 const pipeline::SpanContext* parent, TimePoint at, pipeline::SpanKind kind);
   // Starts the client span of a call at `at` into *client and returns the
   // context the callee extracts (W3C Trace Context through the real codec).
   std::optional<pipeline::SpanContext> StartClientSpan(ServiceRuntime& s, int callee,
                                                        const pipeline::Span& server, TimePoint at,
+                                                       pipeline::SpanKind kind,
                                                        std::optional<pipeline::Span>* client);
+  // The random stream of an async call's callee: forked from the request's
+  // stream at the call, so both fidelity modes draw the same.
+  static pipeline::Rng AsyncBranch(pipeline::Rng& rng);
   // The tracing CPU a handler charges with its work (its server span and
   // the client spans of its calls).
   double HandlerTracingFlops(ServiceRuntime& s, const pipeline::Span& server, const std::vector<Call>& calls);
@@ -161,8 +166,9 @@ class Simulation : public SpanDropSink {
   void FinishRequest(uint64_t index, bool ok, double latency_ms);
   // One handler of `service` and, recursively, its calls: those of the call
   // graph, or those of a recorded span (workload.replay) when `replay` is set.
+  // `kind`: kServer, or kConsumer for the callee of an async call.
   bool HandleCall(RequestScope& rq, int service, const pipeline::SpanContext* parent,
-                  const ReplayNode* replay = nullptr);
+                  const ReplayNode* replay = nullptr, pipeline::SpanKind kind = pipeline::SpanKind::kServer);
   bool Transfer(simgrid::s4u::Host* from, simgrid::s4u::Host* to, uint64_t bytes);
   void EndSpan(ServiceRuntime& s, OpenSpan& span, pipeline::SpanStatus status);
   void SetRequestAttributes(pipeline::Span& span, int service, int count);
@@ -179,7 +185,8 @@ class Simulation : public SpanDropSink {
   // One handler starting at t_s and its calls; returns when it ends, *ok
   // false when it or a call failed.
   double FastCall(pipeline::Rng& rng, uint64_t request, int service, const pipeline::SpanContext* parent,
-                  const ReplayNode* replay, double t_s, bool* ok);
+                  const ReplayNode* replay, double t_s, bool* ok,
+                  pipeline::SpanKind kind = pipeline::SpanKind::kServer);
   // Seconds a message takes from `from` to `to` on the uncontended network
   // as it is now (faults included); false when it cannot be delivered.
   bool FastTransfer(simgrid::s4u::Host* from, simgrid::s4u::Host* to, uint64_t bytes, double* seconds);

@@ -21,13 +21,24 @@ TEST(ServiceCallGraphTest, KeepsCallOrderAndCountsSpans) {
   auto g = ServiceCallGraph::Build(ThreeTier());
   ASSERT_TRUE(g.ok()) << g.status().ToString();
   ASSERT_EQ(g->CallsOf(0).size(), 2u);
-  EXPECT_EQ(g->CallsOf(0)[0], std::make_pair(1, 1));
-  EXPECT_EQ(g->CallsOf(0)[1], std::make_pair(2, 2));
+  EXPECT_EQ(g->CallsOf(0)[0], (GraphCall{1, 1, false}));
+  EXPECT_EQ(g->CallsOf(0)[1], (GraphCall{2, 2, false}));
   // front(1) + cart call (client+server = 2) + 2 x checkout call (2 + payment call 2 = 4) = 1 + 2 + 8
   EXPECT_EQ(g->SpansPerRequest(0), 11u);
   EXPECT_EQ(g->depth(0), 3);
   EXPECT_EQ(boost::num_vertices(g->graph()), 4u);
   EXPECT_EQ(boost::num_edges(g->graph()), 3u);
+}
+
+TEST(ServiceCallGraphTest, KeepsTheAsyncFlagOfACall) {
+  auto sc = ThreeTier();
+  sc.services[2].calls = {{"payment", 1, /*async=*/true}};
+  auto g = ServiceCallGraph::Build(sc);
+  ASSERT_TRUE(g.ok()) << g.status().ToString();
+  EXPECT_EQ(g->CallsOf(2)[0], (GraphCall{3, 1, true}));
+  EXPECT_FALSE(g->CallsOf(0)[0].async);
+  // An async call still makes a producer and a consumer span.
+  EXPECT_EQ(g->SpansPerRequest(0), 11u);
 }
 
 TEST(ServiceCallGraphTest, RejectsCyclesAndUnknownCallees) {

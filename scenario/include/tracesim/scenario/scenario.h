@@ -92,7 +92,12 @@ enum class Distribution { kConstant, kExponential, kLogNormal };
 
 struct CallSpec {
   std::string service;  // must name a service in `services`
-  int count = 1;        // how many sequential synchronous calls per request
+  int count = 1;        // how many sequential calls per request
+  // Fire and forget (a message to a queue, an async RPC): the caller waits
+  // only for the request to be sent, not for the callee; its span is a
+  // PRODUCER span and the callee's a CONSUMER span, and the callee's errors
+  // do not fail the caller.
+  bool async = false;
 };
 
 struct ServiceSpec {
