@@ -8,7 +8,10 @@
 #   (d) memory per in-flight span: the quickstart at sampling ratio 1.0 with both
 #       storage nodes down from 1 s to the end (every span stays in the SDK and
 #       collector queues) against the same run at ratio 0 (no spans at all); and
-#       per stored span (ratio 1.0, healthy).
+#       per stored span (ratio 1.0, healthy);
+#   (e) fidelity: fast — the quickstart as written and at 10x its rate, the
+#       1000-service scenario and the 10 000-host scenario: simulated spans per
+#       wall second (the target is >= 1 M on one core) and peak RSS.
 #
 # Usage: scripts/bench-sim.sh [BUILD_DIR] [--runs N] [--out DIR] [--skip-10k]
 #   BUILD_DIR   build tree with cli/tracesim and bench/tracesim_bare_simgrid_bench
@@ -152,6 +155,36 @@ awk -v a="$rss_held" -v b="$rss_none" -v p="$peak_held" \
   'BEGIN {printf "memory per in-flight span: %.0f bytes ((%d - %d) KiB / %d spans)\n", (a - b) * 1024 / p, a, b, p}'
 awk -v a="$rss_stored" -v b="$rss_none" -v p="$stored" \
   'BEGIN {printf "memory per stored span:    %.0f bytes ((%d - %d) KiB / %d spans)\n", (a - b) * 1024 / p, a, b, p}'
+
+# ---------------------------------------------------------------- (e) fidelity: fast
+echo
+echo "-- (e) fidelity: fast, $runs runs each where repeated"
+fast_rate() { json "$1" "round(d['run']['simulated_spans_per_wall_second'])"; }
+for variant in "qs:" "qs10x:--set workload.rate=2000"; do
+  name="${variant%%:*}"; extra="${variant#*:}"
+  rates=(); walls=()
+  for i in $(seq 1 "$runs"); do
+    # shellcheck disable=SC2086  # $extra is a list of words
+    timed "fast-$name-$i" "$tracesim" run scenarios/quickstart.yaml --no-baseline --quiet --set fidelity=fast \
+      $extra --out "$out/fast-$name-$i"
+    rates+=("$(fast_rate "$out/fast-$name-$i/results.json")")
+    walls+=("$(json "$out/fast-$name-$i/results.json" "d['run']['wall_seconds']")")
+  done
+  r="$out/fast-$name-1/results.json"
+  echo "quickstart ${extra:-as written}: spans $(json "$r" "d['spans']['generated']"), median wall $(median "${walls[@]}") s, median simulated spans per wall second $(median "${rates[@]}") (runs: ${rates[*]}), peak RSS $(rss_kib "fast-$name-1") KiB"
+done
+if [[ -f scenarios/generated-1000.yaml ]]; then
+  timed fast-gen1000 "$tracesim" run scenarios/generated-1000.yaml --no-baseline --quiet --set fidelity=fast \
+    --out "$out/fast-gen1000"
+  r="$out/fast-gen1000/results.json"
+  echo "generated-1000: spans $(json "$r" "d['spans']['generated']"), wall $(json "$r" "d['run']['wall_seconds']") s, simulated spans per wall second $(fast_rate "$r"), peak RSS $(rss_kib fast-gen1000) KiB"
+fi
+if [[ "$skip_10k" != 1 ]] && timed fast-scale10k "$tracesim" run scenarios/scale-10k-hosts.yaml --no-baseline --quiet \
+    --set fidelity=fast --out "$out/fast-scale10k"; then
+  r="$out/fast-scale10k/results.json"
+  h=$(hosts_of "$r")
+  echo "scale-10k-hosts: spans $(json "$r" "d['spans']['generated']"), wall $(json "$r" "d['run']['wall_seconds']") s, simulated spans per wall second $(fast_rate "$r"), hosts $h, peak RSS $(rss_kib fast-scale10k) KiB, $(awk -v k="$(rss_kib fast-scale10k)" -v h="$h" 'BEGIN {printf "%.1f", k / h}') KiB per host"
+fi
 
 echo
 echo "load after: $(uptime | sed 's/.*load average: //')"
