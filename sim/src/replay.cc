@@ -80,6 +80,7 @@ StatusOr<ReplayLoad> LoadReplay(const scenario::Scenario& sc, pipeline::Interner
       n.service = it->second;
       n.operation = interner.Intern(s.operation);
       n.error = s.status == pipeline::SpanStatus::kError;
+      n.async = s.kind == pipeline::SpanKind::kConsumer;
       const auto& kids = children[s.span_id];
       n.self_s = SelfSeconds(s, kids) * r.time_scale;
       for (const RecordedSpan* c : kids) n.children.push_back(build(*c));

@@ -19,6 +19,9 @@ struct ReplayNode {
   pipeline::OperationId operation = 0;
   double self_s = 0;
   bool error = false;
+  // A recorded CONSUMER span (messaging): its caller sent it a message and
+  // did not wait, so it is replayed as an asynchronous call.
+  bool async = false;
   std::vector<ReplayNode> children;
 };
 

@@ -586,7 +586,8 @@ const std::vector<Simulation::Call>& Simulation::CallsFor(int service, const Rep
                                                           std::vector<Call>* scratch) const {
   if (replay == nullptr) return graph_calls_[service];
   scratch->clear();
-  for (const ReplayNode& child : replay->children) scratch->push_back({child.service, 1, &child, false});
+  for (const ReplayNode& child : replay->children)
+    scratch->push_back({child.service, 1, &child, child.async});
   return *scratch;
 }
 
