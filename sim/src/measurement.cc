@@ -142,26 +142,11 @@ void Simulation::FaultInjector() {
         if (host == nullptr) break;
         timeline_entry("cpu_slowdown", f.target, f.at_s, until);
         const double factor = f.factor;
-        // A noisy neighbour: an execution bounded to (1 - factor) of the CPU
-        // with an overwhelming sharing priority leaves `factor` of the CPU to
-        // the host's own work.
-        auto hog = std::make_shared<sg4::ExecPtr>();
-        actions.push_back({f.at_s, [this, host, factor, hog] {
-                             if (!host->is_on()) return;
+        actions.push_back({f.at_s, [this, host, factor] {
                              cpu_share_[host] = factor;  // fidelity: fast reads it
-                             *hog = sg4::Exec::init()
-                                        ->set_flops_amount(1e30)
-                                        ->set_host(host)
-                                        ->set_bound((1 - factor) * host->get_speed())
-                                        ->set_priority(1e9);
-                             (*hog)->start();
+                             StartCpuHog(host);
                            }});
-        if (until > 0) {
-          actions.push_back({until, [this, host, hog] {
-                               cpu_share_.erase(host);
-                               if (*hog && !(*hog)->test()) (*hog)->cancel();
-                             }});
-        }
+        if (until > 0) actions.push_back({until, [this, host] { StopCpuHog(host); }});
         break;
       }
       case scenario::FailureType::kStorageOutage: {
@@ -233,6 +218,33 @@ void Simulation::FaultInjector() {
     sg4::this_actor::sleep_until(a.t);
     a.run();
   }
+}
+
+void Simulation::StartCpuHog(sg4::Host* host) {
+  auto share = cpu_share_.find(host);
+  if (share == cpu_share_.end() || !host->is_on()) return;
+  // A noisy neighbour: an execution bounded to (1 - factor) of the CPU with
+  // an overwhelming sharing priority leaves `factor` of the CPU to the
+  // host's own work. It is not our process: it survives a crash of the host
+  // (Restart starts it again while the slowdown lasts).
+  cpu_hogs_[host] = sg4::Exec::init()
+                        ->set_flops_amount(1e30)
+                        ->set_host(host)
+                        ->set_bound((1 - share->second) * host->get_speed())
+                        ->set_priority(1e9);
+  cpu_hogs_[host]->start();
+}
+
+void Simulation::StopCpuHog(sg4::Host* host) {
+  cpu_share_.erase(host);
+  auto hog = cpu_hogs_.find(host);
+  if (hog == cpu_hogs_.end()) return;
+  try {
+    if (host->is_on() && !hog->second->test()) hog->second->cancel();
+  } catch (const simgrid::Exception&) {
+    // it died with an earlier crash of the host
+  }
+  cpu_hogs_.erase(hog);
 }
 
 bool Simulation::Partitioned(const sg4::Host* a, const sg4::Host* b) const {

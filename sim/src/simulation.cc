@@ -420,6 +420,7 @@ void Simulation::Crash(sg4::Host* host) {
 void Simulation::Restart(sg4::Host* host) {
   if (host->is_on()) return;
   host->turn_on();
+  StartCpuHog(host);  // a cpu_slowdown still in force: the neighbour is still there
   for (auto it = timeline_.rbegin(); it != timeline_.rend(); ++it) {
     if (it->target == host->get_name() && it->end_s < 0) {
       it->end_s = sg4::Engine::get_clock();

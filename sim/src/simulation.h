@@ -235,6 +235,10 @@ class Simulation : public SpanDropSink {
   void StartServiceWorkers(int service);  // services[].concurrency > 0
   Status StartCollectorActors(int collector);
   void StartStorageActors(int node);
+  // failures: cpu_slowdown — the noisy neighbour of cpu_share_[host], started
+  // at the slowdown and again when the host restarts within it.
+  void StartCpuHog(simgrid::s4u::Host* host);
+  void StopCpuHog(simgrid::s4u::Host* host);
   void Crash(simgrid::s4u::Host* host);
   void Restart(simgrid::s4u::Host* host);
   void ScaleOut(int tier);
@@ -302,8 +306,9 @@ class Simulation : public SpanDropSink {
       return std::hash<const void*>{}(k.from) * 31 + std::hash<const void*>{}(k.to) * 17 + k.bytes;
     }
   };
-  std::unordered_map<TransferKey, double, TransferKeyHash> fast_transfer_s_;  // < 0: undeliverable
-  std::unordered_map<const simgrid::s4u::Host*, double> cpu_share_;           // cpu_slowdown in force
+  std::unordered_map<TransferKey, double, TransferKeyHash> fast_transfer_s_;       // < 0: undeliverable
+  std::unordered_map<const simgrid::s4u::Host*, double> cpu_share_;                // cpu_slowdown in force
+  std::unordered_map<const simgrid::s4u::Host*, simgrid::s4u::ExecPtr> cpu_hogs_;  // their noisy neighbours
 
   // Interned attribute keys and values the instrumentation sets.
   struct Attributes {
