@@ -740,8 +740,10 @@ bool Decoder::CheckFaultTarget(const Scenario& s, const FailureSpec& f, const Fa
 
 void Decoder::CheckFailures(const Scenario& s) {
   const std::vector<CollectorTierSpec>& tiers = s.collector_tiers;
-  std::vector<std::string> services;
-  for (const ServiceSpec& svc : s.services) services.push_back(svc.name);
+  std::vector<std::string> services;  // service hosts: a replicated service's are <name>-<i>
+  for (const ServiceSpec& svc : s.services) {
+    for (int r = 0; r < std::min(svc.replicas, 64); ++r) services.push_back(ServiceHostName(svc, r));
+  }
   const double horizon = s.duration_s + s.drain_s;
   const auto count_path = [&](size_t t) {
     return JoinKey(collectors_is_list_ ? JoinIndex("collectors", t) : std::string("collectors"), "count");

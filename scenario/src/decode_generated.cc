@@ -33,7 +33,8 @@ const std::vector<std::string>& GenerateKeys() {
   static const std::vector<std::string> kKeys = {
       "services",    "depth",       "fan_out",     "calls_per_edge",      "work",
       "work_spread", "error_rate",  "host_speed",  "request_bytes",       "response_bytes",
-      "seed",        "name_prefix", "concurrency", "attributes_per_span", "async"};
+      "seed",        "name_prefix", "concurrency", "attributes_per_span", "async",
+      "replicas"};
   return kKeys;
 }
 
@@ -347,6 +348,7 @@ void Decoder::DecodeGeneratedServices(const Node& services_node, const std::stri
   ReadInt(*m, "attributes_per_span", Bound::Closed(0, 128), &o.prototype.attributes_per_span);
   ReadInt(*m, "concurrency", Bound::NonNegative(), &o.prototype.concurrency);
   CheckConcurrencyFidelity(*m, o.prototype.concurrency);
+  ReadInt(*m, "replicas", Bound::Closed(1, 10000), &o.prototype.replicas);
   ReadUint64(*m, "seed", &o.seed);
   if (ReadString(*m, "name_prefix", &o.name_prefix)) {
     const Node& pn = *m->Get("name_prefix");

@@ -38,7 +38,9 @@ int TierHostCount(const Scenario& s, size_t t) {
 // Every host the simulator creates, except the driver, in creation order.
 std::vector<std::string> ScenarioHosts(const Scenario& s) {
   std::vector<std::string> hosts;
-  for (const ServiceSpec& svc : s.services) hosts.push_back(svc.name);
+  for (const ServiceSpec& svc : s.services) {
+    for (int r = 0; r < svc.replicas; ++r) hosts.push_back(ServiceHostName(svc, r));
+  }
   for (size_t t = 0; t < s.collector_tiers.size(); ++t) {
     for (int i = 0; i < TierHostCount(s, t); ++i) hosts.push_back(TierHostName(s.collector_tiers[t].name, i));
   }
@@ -46,10 +48,19 @@ std::vector<std::string> ScenarioHosts(const Scenario& s) {
   return hosts;
 }
 
+size_t ServiceHostCount(const Scenario& s) {
+  size_t n = 0;
+  for (const ServiceSpec& svc : s.services) n += static_cast<size_t>(svc.replicas);
+  return n;
+}
+
 // The hosts a region entry names, or empty when it names none.
 std::vector<std::string> ExpandRegionEntry(const Scenario& s, const std::string& entry) {
   for (const ServiceSpec& svc : s.services) {
-    if (svc.name == entry) return {entry};
+    std::vector<std::string> replicas;
+    for (int r = 0; r < svc.replicas; ++r) replicas.push_back(ServiceHostName(svc, r));
+    if (svc.name == entry) return replicas;  // a service names all its replicas
+    if (std::find(replicas.begin(), replicas.end(), entry) != replicas.end()) return {entry};
   }
   for (size_t t = 0; t < s.collector_tiers.size(); ++t) {
     const std::string& tier = s.collector_tiers[t].name;
@@ -202,11 +213,27 @@ void Decoder::CheckTopology(const Scenario& s) {
   const TopologyOrigins& origins = topology_origins_;
   const PlatformSpec& p = s.platform;
   const std::vector<std::string> hosts = ScenarioHosts(s);
+  {
+    // A replicated service's hosts are <name>-<i>: they must not take the
+    // name of another host.
+    std::map<std::string, int> seen;
+    for (const std::string& h : hosts) {
+      if (++seen[h] != 2) continue;
+      Fail(Origin{}, "services",
+           "two hosts would be named '" + h +
+               "': a service with replicas > 1 runs on hosts <name>-0, <name>-1, ...; rename the service or "
+               "the other host's service or tier");
+    }
+  }
 
   if (p.topology == Topology::kMultiRegion) {
     // Candidates for "did you mean": what an entry may name.
     std::vector<std::string> names;
     for (const ServiceSpec& svc : s.services) names.push_back(svc.name);
+    for (const ServiceSpec& svc : s.services) {
+      for (int r = 0; svc.replicas > 1 && r < std::min(svc.replicas, 64); ++r)
+        names.push_back(ServiceHostName(svc, r));
+    }
     for (size_t t = 0; t < s.collector_tiers.size(); ++t) {
       names.push_back(s.collector_tiers[t].name);
       for (int i = 0; i < std::min(TierHostCount(s, t), 64); ++i)
@@ -274,8 +301,8 @@ void Decoder::CheckTopology(const Scenario& s) {
     if (leaves < needed) {
       Fail(origins.fat_tree_down, "platform.fat_tree.down",
            "expected at least " + std::to_string(needed) + " leaves (the product of down), one per host: " +
-               std::to_string(s.services.size()) + " services, " +
-               std::to_string(hosts.size() - s.services.size() - static_cast<size_t>(s.storage.nodes)) +
+               std::to_string(ServiceHostCount(s)) + " service hosts, " +
+               std::to_string(hosts.size() - ServiceHostCount(s) - static_cast<size_t>(s.storage.nodes)) +
                " collector hosts, " + std::to_string(s.storage.nodes) +
                " storage nodes and the driver; got " + std::to_string(leaves));
     }

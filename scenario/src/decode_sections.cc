@@ -190,8 +190,8 @@ void Decoder::DecodeLoss(const Map& parent, std::string_view key, LossSpec* loss
 
 const std::vector<std::string>& ServiceKeys() {
   static const std::vector<std::string> kKeys = {
-      "name",           "host_speed",          "work",    "error_rate", "calls", "request_bytes",
-      "response_bytes", "attributes_per_span", "sampler", "concurrency"};
+      "name",           "host_speed",          "work",    "error_rate",  "calls",   "request_bytes",
+      "response_bytes", "attributes_per_span", "sampler", "concurrency", "replicas"};
   return kKeys;
 }
 
@@ -308,6 +308,7 @@ void Decoder::DecodeService(const Node& n, const std::string& path, ServiceSpec*
   ReadInt(*m, "attributes_per_span", Bound::Closed(0, 128), &s->attributes_per_span);
   ReadInt(*m, "concurrency", Bound::NonNegative(), &s->concurrency);
   CheckConcurrencyFidelity(*m, s->concurrency);
+  ReadInt(*m, "replicas", Bound::Closed(1, 10000), &s->replicas);
   // A service's own sampler: absent or null = tracing.sampler.
   if (const Node* sn = m->Get("sampler"); sn != nullptr && !sn->IsNull()) {
     SamplerSpec own;

@@ -611,10 +611,10 @@ void Simulation::StorageWriter(int i) {
         if (error) ++t->stored_errors;
       }
       operations_stored_.insert({span.service, span.operation});
-      if (span.kind == pipeline::SpanKind::kServer && span.service < services_.size()) {
+      if (span.kind == pipeline::SpanKind::kServer && span.service < instances_.size()) {
         // RED estimate: weight each stored server span by its adjusted count.
         const auto adjusted = pipeline::AdjustedCount(span);
-        const double w = adjusted ? *adjusted : services_[span.service]->weight;
+        const double w = adjusted ? *adjusted : services_[instances_[span.service].front()]->weight;
         auto& truth = truth_[span.service];
         truth.stored_weight += w;
         if (error) truth.stored_error_weight += w;

@@ -31,22 +31,22 @@ namespace {
 TimePoint At(double t_s) { return FromNanos(std::llround(t_s * 1e9)); }
 }  // namespace
 
-void Simulation::FastRequest(uint64_t index, int entry, const ReplayNode* root) {
+void Simulation::FastRequest(uint64_t index, int instance, const ReplayNode* root) {
   pipeline::Rng rng = root_rng_.Fork(1'000'000 + index);  // the stream a full-mode request actor draws from
   const double start = sg4::Engine::get_clock();
   bool ok = true;
-  const double end = FastCall(rng, index, entry, nullptr, root, start, &ok);
+  const double end = FastCall(rng, index, instance, nullptr, root, start, &ok);
   fast_completions_.push_back({end, index, ok, (end - start) * 1e3});
   std::push_heap(fast_completions_.begin(), fast_completions_.end(), std::greater<>{});
 }
 
-double Simulation::FastCall(pipeline::Rng& rng, uint64_t request, int service,
+double Simulation::FastCall(pipeline::Rng& rng, uint64_t request, int instance,
                             const pipeline::SpanContext* parent, const ReplayNode* replay, double t, bool* ok,
                             pipeline::SpanKind kind) {
-  ServiceRuntime& s = *services_[service];
+  ServiceRuntime& s = *services_[instance];
   const auto& spec = *s.spec;
   std::vector<Call> scratch;
-  const std::vector<Call>& calls = CallsFor(service, replay, &scratch);
+  const std::vector<Call>& calls = CallsFor(s.index, replay, &scratch);
   const pipeline::OperationId server_op = replay != nullptr ? replay->operation : s.server_op;
 
   std::optional<pipeline::Span> server;
@@ -69,10 +69,11 @@ double Simulation::FastCall(pipeline::Rng& rng, uint64_t request, int service,
 
   bool handler_ok = true;
   for (const auto& [callee, count, node, async] : calls) {
-    ServiceRuntime& c = *services_[callee];
     const pipeline::SpanKind client_kind =
         async ? pipeline::SpanKind::kProducer : pipeline::SpanKind::kClient;
     for (int k = 0; k < count; ++k) {
+      const int target = PickReplica(callee);  // the callee's replica for this call
+      ServiceRuntime& c = *services_[target];
       std::optional<pipeline::Span> client;
       std::optional<pipeline::SpanContext> propagated;
       const TimePoint client_start = At(t);
@@ -86,7 +87,7 @@ double Simulation::FastCall(pipeline::Rng& rng, uint64_t request, int service,
         if (sent) {
           t += there;
           bool branch_ok = true;  // its errors are its own
-          FastCall(branch, request, callee, propagated ? &*propagated : nullptr, node, t, &branch_ok,
+          FastCall(branch, request, target, propagated ? &*propagated : nullptr, node, t, &branch_ok,
                    pipeline::SpanKind::kConsumer);
         }
         if (client) {
@@ -103,7 +104,7 @@ double Simulation::FastCall(pipeline::Rng& rng, uint64_t request, int service,
       if (FastTransfer(s.host, c.host, spec.request_bytes, &there)) {
         t += there;
         call_ok = true;
-        t = FastCall(rng, request, callee, propagated ? &*propagated : nullptr, node, t, &call_ok);
+        t = FastCall(rng, request, target, propagated ? &*propagated : nullptr, node, t, &call_ok);
         if (FastTransfer(c.host, s.host, c.spec->response_bytes, &back)) {
           t += back;
         } else {

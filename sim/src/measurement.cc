@@ -493,10 +493,10 @@ void Simulation::FinalizeQuality(reports::Results& r) {
   q.bytes_per_kept_trace = r.traces.kept ? static_cast<double>(q.bytes_stored) / r.traces.kept : 0;
 
   const double seconds = scenario_.duration_s;
-  for (size_t i = 0; i < services_.size(); ++i) {
+  for (size_t i = 0; i < truth_.size(); ++i) {
     const auto& truth = truth_[i];
     reports::ServiceRed red;
-    red.service = services_[i]->spec->name;
+    red.service = scenario_.services[i].name;
     red.true_rate_per_s = truth.spans / seconds;
     red.est_rate_per_s = truth.stored_weight / seconds;
     red.true_error_rate = truth.spans ? static_cast<double>(truth.errors) / truth.spans : 0;

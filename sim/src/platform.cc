@@ -30,8 +30,9 @@ sg4::LinkInRoute MakeLink(sg4::NetZone* zone, const std::string& name, const Lin
 struct HostSpec {
   std::string name;
   double speed;
-  int rack;       // 0 services, 1 collectors, 2 storage, 3 driver
-  int tier = -1;  // collectors: the tier index
+  int rack;             // 0 services, 1 collectors, 2 storage, 3 driver
+  int tier = -1;        // collectors: the tier index
+  std::string service;  // services: the service this host is a replica of
 };
 
 // Storage nodes get their disk (storage.disk) before the host is sealed.
@@ -125,7 +126,8 @@ StatusOr<std::vector<int>> AssignRegions(const scenario::Scenario& sc, const std
         for (size_t i = 0; i < hosts.size(); ++i) {
           const HostSpec& h = hosts[i];
           const bool tier = h.rack == 1 && sc.collector_tiers[static_cast<size_t>(h.tier)].name == entry;
-          if (tier || (h.rack == 2 && entry == "storage")) named.push_back(i);
+          const bool service = h.rack == 0 && h.service == entry;  // every replica of the service
+          if (tier || service || (h.rack == 2 && entry == "storage")) named.push_back(i);
         }
       }
       if (named.empty()) {
@@ -311,7 +313,10 @@ Status ConfigureNetworkModel(const std::string& model) {
 
 StatusOr<Platform> BuildPlatform(const scenario::Scenario& sc) {
   std::vector<HostSpec> hosts;
-  for (const auto& s : sc.services) hosts.push_back({s.name, s.host_speed_flops, 0});
+  for (const auto& s : sc.services) {
+    for (int r = 0; r < s.replicas; ++r)
+      hosts.push_back({scenario::ServiceHostName(s, r), s.host_speed_flops, 0, -1, s.name});
+  }
   for (size_t t = 0; t < sc.collector_tiers.size(); ++t) {
     const auto& tier = sc.collector_tiers[t];
     const int hosts_in_tier = TierHostCount(sc, t);

@@ -12,7 +12,9 @@
 namespace tracesim::sim {
 
 struct Platform {
-  std::vector<simgrid::s4u::Host*> services;  // one host per service, same order as Scenario::services
+  // One host per service replica: the services in Scenario::services order,
+  // each one's replicas in order (ServiceHostName).
+  std::vector<simgrid::s4u::Host*> services;
   // Per collector tier: <tier>-<i>, the tier's count plus one spare host per
   // scale_out event of the tier (spares are off until scaled out).
   std::vector<std::vector<simgrid::s4u::Host*>> tiers;

@@ -124,10 +124,11 @@ void Simulation::TraceSearch(pipeline::Rng rng) {
   const double start = sg4::Engine::get_clock();
   const double deadline = start + ToSeconds(scenario_.storage.queries.timeout);
   pipeline::TraceSearchQuery query;
-  const size_t service = rng.Uniform(services_.size());
-  query.service = services_[service]->id;
-  query.min_duration = std::chrono::duration_cast<Duration>(
-      std::chrono::duration<double>(services_[service]->spec->work_mean_s));
+  const size_t service = rng.Uniform(instances_.size());
+  const ServiceRuntime& svc = *services_[instances_[service].front()];
+  query.service = svc.id;
+  query.min_duration =
+      std::chrono::duration_cast<Duration>(std::chrono::duration<double>(svc.spec->work_mean_s));
   query.start_min = Now() - std::chrono::seconds(60);
   query.limit = 20;
 

@@ -71,8 +71,10 @@ struct WorkJob {
   bool failed = false;  // the service's host crashed before the work was done
 };
 
+// One replica of a service: its host and process (SDK, sampler, workers).
 struct Simulation::ServiceRuntime {
-  int index = 0;
+  int index = 0;     // the service: index into Scenario::services (== its ServiceId)
+  int instance = 0;  // this replica: index into services_
   const scenario::ServiceSpec* spec = nullptr;
   const scenario::SamplerSpec* sampler_spec = nullptr;
   simgrid::s4u::Host* host = nullptr;

@@ -166,40 +166,53 @@ Status Simulation::Start() {
   attr_.get = pipeline::InternedString{interner_.Intern("GET")};
 
   truth_.resize(sc.services.size());
+  instances_.resize(sc.services.size());
+  next_replica_.resize(sc.services.size(), 0);
+  size_t k = 0;  // instance id: the services in order, each one's replicas in order
   for (size_t i = 0; i < sc.services.size(); ++i) {
-    auto s = std::make_unique<ServiceRuntime>();
-    s->index = static_cast<int>(i);
-    s->spec = &sc.services[i];
-    s->sampler_spec = s->spec->sampler ? &*s->spec->sampler : &sc.tracing.sampler;
-    s->host = platform_.services[i];
-    s->id = interner_.Intern(s->spec->name);
-    s->server_op = interner_.Intern("GET /" + s->spec->name);
-    attr_.routes.push_back(pipeline::InternedString{interner_.Intern("/" + s->spec->name)});
-    attr_.peers.push_back(pipeline::InternedString{interner_.Intern(s->spec->name + ".svc")});
-    s->client_ops.resize(sc.services.size());
+    const scenario::ServiceSpec& spec = sc.services[i];
+    attr_.routes.push_back(pipeline::InternedString{interner_.Intern("/" + spec.name)});
+    attr_.peers.push_back(pipeline::InternedString{interner_.Intern(spec.name + ".svc")});
     graph_calls_.emplace_back();
-    for (const auto& [callee, count, async] : graph_.CallsOf(s->index)) {
-      s->client_ops[callee] = interner_.Intern("call " + sc.services[callee].name);
+    for (const auto& [callee, count, async] : graph_.CallsOf(static_cast<int>(i))) {
       graph_calls_.back().push_back({callee, count, nullptr, async});
     }
-    if (tracing_) {
-      auto sampler = pipeline::MakeSampler(*s->sampler_spec, Now());
-      if (!sampler.ok()) {
-        return Status::InvalidArgument("services[" + std::to_string(i) + "] (" + s->spec->name +
-                                       "): " + sampler.status().message());
+    for (int r = 0; r < spec.replicas; ++r, ++k) {
+      auto s = std::make_unique<ServiceRuntime>();
+      s->index = static_cast<int>(i);
+      s->instance = static_cast<int>(k);
+      s->spec = &spec;
+      s->sampler_spec = spec.sampler ? &*spec.sampler : &sc.tracing.sampler;
+      s->host = platform_.services[k];
+      s->id = interner_.Intern(spec.name);
+      s->server_op = interner_.Intern("GET /" + spec.name);
+      s->client_ops.resize(sc.services.size());
+      for (const auto& [callee, count, async] : graph_.CallsOf(s->index)) {
+        s->client_ops[callee] = interner_.Intern("call " + sc.services[callee].name);
       }
-      s->sampler = std::move(sampler).value();
-      s->adaptive = dynamic_cast<pipeline::JaegerPerOperationSampler*>(s->sampler.get());
-      const std::string& type = s->sampler_spec->type;
-      if (type.find("traceidratio") != std::string::npos && s->sampler_spec->ratio > 0) {
-        s->weight = 1.0 / s->sampler_spec->ratio;
+      if (tracing_) {
+        // Every replica is its own process: its own sampler (rate limits
+        // are per process), ids and SDK.
+        auto sampler = pipeline::MakeSampler(*s->sampler_spec, Now());
+        if (!sampler.ok()) {
+          return Status::InvalidArgument("services[" + std::to_string(i) + "] (" + spec.name +
+                                         "): " + sampler.status().message());
+        }
+        s->sampler = std::move(sampler).value();
+        s->adaptive = dynamic_cast<pipeline::JaegerPerOperationSampler*>(s->sampler.get());
+        const std::string& type = s->sampler_spec->type;
+        if (type.find("traceidratio") != std::string::npos && s->sampler_spec->ratio > 0) {
+          s->weight = 1.0 / s->sampler_spec->ratio;
+        }
+        if (s->adaptive != nullptr && !adaptive_) {
+          adaptive_ =
+              std::make_unique<pipeline::AdaptiveSamplingCalculator>(s->sampler_spec->adaptive, Now());
+        }
+        s->ids = std::make_unique<pipeline::IdGenerator>(root_rng_.Fork(1000 + k));
       }
-      if (s->adaptive != nullptr && !adaptive_) {
-        adaptive_ = std::make_unique<pipeline::AdaptiveSamplingCalculator>(s->sampler_spec->adaptive, Now());
-      }
-      s->ids = std::make_unique<pipeline::IdGenerator>(root_rng_.Fork(1000 + i));
+      instances_[i].push_back(static_cast<int>(k));
+      services_.push_back(std::move(s));
     }
-    services_.push_back(std::move(s));
   }
 
   if (!sc.workload.replay.file.empty()) {
@@ -209,8 +222,10 @@ Status Simulation::Start() {
     // Client span names for the recorded calls the call graph does not have.
     std::function<void(const ReplayNode&)> name_calls = [&](const ReplayNode& n) {
       for (const ReplayNode& c : n.children) {
-        auto& op = services_[n.service]->client_ops[c.service];
-        if (op == 0) op = interner_.Intern("call " + sc.services[c.service].name);
+        for (int replica : instances_[n.service]) {
+          auto& op = services_[replica]->client_ops[c.service];
+          if (op == 0) op = interner_.Intern("call " + sc.services[c.service].name);
+        }
         name_calls(c);
       }
     };
@@ -463,7 +478,8 @@ void Simulation::Workload() {
       traces_.emplace_back();
       ++requests_.started;
       const ReplayNode* root = &trace.root;
-      sg4::Host* host = services_[root->service]->host;
+      const int instance = PickReplica(root->service);
+      sg4::Host* host = services_[instance]->host;
       if (!host->is_on()) {  // connection refused
         traces_[index].finished = true;
         ++requests_.completed;
@@ -471,12 +487,12 @@ void Simulation::Workload() {
         continue;
       }
       if (fast_) {
-        FastRequest(index, root->service, root);
+        FastRequest(index, instance, root);
         continue;
       }
-      sg4::Actor::create("request", host, [this, index, root] {
+      sg4::Actor::create("request", host, [this, index, root, instance] {
         RequestScope rq(this, index, root_rng_.Fork(1'000'000 + index));
-        const bool ok = HandleCall(rq, root->service, nullptr, root);
+        const bool ok = HandleCall(rq, instance, nullptr, root);
         rq.Finish(ok, /*record_latency=*/true);
       });
     }
@@ -492,7 +508,8 @@ void Simulation::Workload() {
     const uint64_t index = traces_.size();
     traces_.emplace_back();
     ++requests_.started;
-    sg4::Host* host = services_[entry]->host;
+    const int instance = PickReplica(entry);  // the load balancer in front of the entry service
+    sg4::Host* host = services_[instance]->host;
     if (!host->is_on()) {  // connection refused
       traces_[index].finished = true;
       ++requests_.completed;
@@ -500,15 +517,28 @@ void Simulation::Workload() {
       continue;
     }
     if (fast_) {
-      FastRequest(index, entry, nullptr);
+      FastRequest(index, instance, nullptr);
       continue;
     }
-    sg4::Actor::create("request", host, [this, index, entry] {
+    sg4::Actor::create("request", host, [this, index, instance] {
       RequestScope rq(this, index, root_rng_.Fork(1'000'000 + index));
-      const bool ok = HandleCall(rq, entry, nullptr);
+      const bool ok = HandleCall(rq, instance, nullptr);
       rq.Finish(ok, /*record_latency=*/true);
     });
   }
+}
+
+int Simulation::PickReplica(int service) {
+  const std::vector<int>& replicas = instances_[service];
+  if (replicas.size() == 1) return replicas.front();
+  // Round-robin over the replicas that are up (a Service's endpoints); when
+  // none is, the next one (the call is refused).
+  size_t& next = next_replica_[service];
+  for (size_t tried = 0; tried < replicas.size(); ++tried) {
+    const int r = replicas[next++ % replicas.size()];
+    if (services_[r]->host->is_on()) return r;
+  }
+  return replicas[next++ % replicas.size()];
 }
 
 void Simulation::FinishRequest(uint64_t index, bool ok, double latency_ms) {
@@ -678,12 +708,12 @@ std::optional<pipeline::SpanContext> Simulation::StartClientSpan(ServiceRuntime&
 
 pipeline::Rng Simulation::AsyncBranch(pipeline::Rng& rng) { return rng.Fork(rng.NextU64()); }
 
-bool Simulation::HandleCall(RequestScope& rq, int service, const pipeline::SpanContext* parent,
+bool Simulation::HandleCall(RequestScope& rq, int instance, const pipeline::SpanContext* parent,
                             const ReplayNode* replay, pipeline::SpanKind kind) {
-  ServiceRuntime& s = *services_[service];
+  ServiceRuntime& s = *services_[instance];
   const auto& spec = *s.spec;
   std::vector<Call> scratch;
-  const std::vector<Call>& calls = CallsFor(service, replay, &scratch);
+  const std::vector<Call>& calls = CallsFor(s.index, replay, &scratch);
   const pipeline::OperationId server_op = replay != nullptr ? replay->operation : s.server_op;
 
   std::optional<OpenSpan> server;
@@ -708,10 +738,11 @@ bool Simulation::HandleCall(RequestScope& rq, int service, const pipeline::SpanC
 
   bool ok = true;
   for (const auto& [callee, count, node, async] : calls) {
-    ServiceRuntime& c = *services_[callee];
     const pipeline::SpanKind client_kind =
         async ? pipeline::SpanKind::kProducer : pipeline::SpanKind::kClient;
     for (int k = 0; k < count; ++k) {
+      const int target = PickReplica(callee);  // the callee's replica for this call
+      ServiceRuntime& c = *services_[target];
       std::optional<OpenSpan> client;
       std::optional<pipeline::SpanContext> propagated;
       if (server && server->alive()) {
@@ -726,9 +757,9 @@ bool Simulation::HandleCall(RequestScope& rq, int service, const pipeline::SpanC
         const bool sent = Transfer(s.host, c.host, spec.request_bytes);
         if (sent) {
           sg4::Actor::create("async-call", c.host,
-                             [this, index = rq.index(), branch, callee, node, propagated] {
+                             [this, index = rq.index(), branch, target, node, propagated] {
                                RequestScope scope = RequestScope::AsyncBranch(this, index, branch);
-                               HandleCall(scope, callee, propagated ? &*propagated : nullptr, node,
+                               HandleCall(scope, target, propagated ? &*propagated : nullptr, node,
                                           pipeline::SpanKind::kConsumer);
                              });
         }
@@ -739,7 +770,7 @@ bool Simulation::HandleCall(RequestScope& rq, int service, const pipeline::SpanC
       }
       bool call_ok = false;
       if (Transfer(s.host, c.host, spec.request_bytes)) {
-        call_ok = HandleCall(rq, callee, propagated ? &*propagated : nullptr, node);
+        call_ok = HandleCall(rq, target, propagated ? &*propagated : nullptr, node);
         if (!Transfer(c.host, s.host, c.spec->response_bytes)) call_ok = false;
       }
       if (client && client->alive())
@@ -823,19 +854,19 @@ void Simulation::SdkExporter(int i) {
   }
 }
 
-int Simulation::FirstTierPeerFor(int service) const {
+int Simulation::FirstTierPeerFor(int instance) const {
   const auto& members = tiers_[0]->members;
   if (members.empty()) return -1;
   // multi_region: an SDK exports to a collector of its own region when there is one.
-  const int region = platform_.RegionOf(scenario_.services[service].name);
+  const int region = platform_.RegionOf(services_[instance]->host->get_name());
   if (region >= 0) {
     std::vector<int> local;
     for (int id : members) {
       if (platform_.RegionOf(collectors_[id]->host->get_name()) == region) local.push_back(id);
     }
-    if (!local.empty()) return local[static_cast<size_t>(service) % local.size()];
+    if (!local.empty()) return local[static_cast<size_t>(instance) % local.size()];
   }
-  return members[static_cast<size_t>(service) % members.size()];
+  return members[static_cast<size_t>(instance) % members.size()];
 }
 
 void Simulation::ExportFromSdk(ServiceRuntime& s, std::unique_ptr<HeldSpans> batch) {
@@ -844,7 +875,7 @@ void Simulation::ExportFromSdk(ServiceRuntime& s, std::unique_ptr<HeldSpans> bat
   cpu_.service_cpu_s += flops / s.host->get_speed();
   cpu_.tracing_cpu_s += flops / s.host->get_speed();
   const double timeout = ToSeconds(scenario_.tracing.batch_span_processor.export_timeout);
-  const int peer = FirstTierPeerFor(s.index);
+  const int peer = FirstTierPeerFor(s.instance);
   if (scenario_.tracing.exporter.protocol == scenario::SdkExporterSpec::Protocol::kJaegerUdp) {
     ExportOverUdp(s, std::move(batch), peer);
     return;

@@ -101,8 +101,8 @@ class Simulation : public SpanDropSink {
 
   // Actors.
   void Workload();
-  void SdkExporter(int service);
-  void ServiceWorker(int service);  // services[].concurrency > 0: one worker thread
+  void SdkExporter(int instance);
+  void ServiceWorker(int instance);  // services[].concurrency > 0: one worker thread
   void CollectorReceiver(int collector);
   void CollectorTimer(int collector);
   void CollectorConsumer(int collector, int destination);
@@ -167,7 +167,8 @@ class Simulation : public SpanDropSink {
   // One handler of `service` and, recursively, its calls: those of the call
   // graph, or those of a recorded span (workload.replay) when `replay` is set.
   // `kind`: kServer, or kConsumer for the callee of an async call.
-  bool HandleCall(RequestScope& rq, int service, const pipeline::SpanContext* parent,
+  // One handler on service instance `instance` (an index into services_).
+  bool HandleCall(RequestScope& rq, int instance, const pipeline::SpanContext* parent,
                   const ReplayNode* replay = nullptr, pipeline::SpanKind kind = pipeline::SpanKind::kServer);
   bool Transfer(simgrid::s4u::Host* from, simgrid::s4u::Host* to, uint64_t bytes);
   void EndSpan(ServiceRuntime& s, OpenSpan& span, pipeline::SpanStatus status);
@@ -181,10 +182,11 @@ class Simulation : public SpanDropSink {
   // BatchSpanProcessor must see them in time order: the SDK exporter moves
   // them into it before every look, and sleeps no later than the instant
   // its queue would reach a full batch.
-  void FastRequest(uint64_t index, int entry, const ReplayNode* root);
+  void FastRequest(uint64_t index, int instance,
+                   const ReplayNode* root);  // on the entry's replica `instance`
   // One handler starting at t_s and its calls; returns when it ends, *ok
   // false when it or a call failed.
-  double FastCall(pipeline::Rng& rng, uint64_t request, int service, const pipeline::SpanContext* parent,
+  double FastCall(pipeline::Rng& rng, uint64_t request, int instance, const pipeline::SpanContext* parent,
                   const ReplayNode* replay, double t_s, bool* ok,
                   pipeline::SpanKind kind = pipeline::SpanKind::kServer);
   // Seconds a message takes from `from` to `to` on the uncontended network
@@ -228,11 +230,13 @@ class Simulation : public SpanDropSink {
                                                   const std::vector<pipeline::SpanData>& spans,
                                                   double timeout_s);
   void RebuildBalancerView(CollectorRuntime& c);
-  int FirstTierPeerFor(int service) const;
+  int FirstTierPeerFor(int instance) const;  // the first-tier collector a service replica's SDK exports to
+  // The replica of `service` the next call goes to (round-robin over those up).
+  int PickReplica(int service);
 
   // Faults and lifecycle.
-  void StartServiceActors(int service);
-  void StartServiceWorkers(int service);  // services[].concurrency > 0
+  void StartServiceActors(int instance);
+  void StartServiceWorkers(int instance);  // services[].concurrency > 0
   Status StartCollectorActors(int collector);
   void StartStorageActors(int node);
   // failures: cpu_slowdown — the noisy neighbour of cpu_share_[host], started
@@ -282,7 +286,11 @@ class Simulation : public SpanDropSink {
   std::unique_ptr<NetworkPaths> net_;
   std::vector<ReplayTrace> replay_;             // workload.replay: the recorded requests, by arrival
   std::vector<std::vector<Call>> graph_calls_;  // by service: the call graph's calls
-  std::string traceparent_, tracestate_;        // the propagation headers of the call being made
+  // services_ holds one runtime per replica (an instance); by service: its
+  // instances, and the round-robin position of the calls to it.
+  std::vector<std::vector<int>> instances_;
+  std::vector<size_t> next_replica_;
+  std::string traceparent_, tracestate_;  // the propagation headers of the call being made
 
   // fidelity: fast — requests computed but not yet completed (min-heap by
   // time), the transfer times of the network as it is (cleared when a fault

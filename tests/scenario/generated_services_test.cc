@@ -534,7 +534,7 @@ TEST(GeneratedServicesTest, StructureErrors) {
       ErrorOf(Gen("    services: 10\n    fanout: 2\n")),
       "t.yaml:5:5: services.generate.fanout: unknown key 'fanout' (did you mean 'fan_out'?); allowed keys: "
       "services, depth, fan_out, calls_per_edge, work, work_spread, error_rate, host_speed, "
-      "request_bytes, response_bytes, seed, name_prefix, concurrency, attributes_per_span, async");
+      "request_bytes, response_bytes, seed, name_prefix, concurrency, attributes_per_span, async, replicas");
   EXPECT_EQ(ErrorOf("name: g\nservices: {}\nworkload: {entry: svc-0}\n"),
             "t.yaml:2:11: services: expected a non-empty sequence of services (- name: ...), got a mapping "
             "(or a mapping {generate: {...}} for a generated call graph)");
@@ -548,7 +548,7 @@ TEST(GeneratedServicesTest, StructureErrors) {
   EXPECT_EQ(ErrorOf("name: g\nservices: {generate: 100}\nworkload: {entry: svc-0}\n"),
             "t.yaml:2:22: services.generate: expected a mapping with keys services, depth, fan_out, "
             "calls_per_edge, work, work_spread, error_rate, host_speed, request_bytes, response_bytes, seed, "
-            "name_prefix, concurrency, attributes_per_span, async, got 100");
+            "name_prefix, concurrency, attributes_per_span, async, replicas, got 100");
   // The entry must be written and name a generated service.
   EXPECT_THAT(ErrorOf("name: g\nservices: {generate: {services: 3}}\nworkload: {entry: api}\n"),
               HasSubstr("t.yaml:3:19: workload.entry: expected the name of a service (one of svc-0, svc-1, "

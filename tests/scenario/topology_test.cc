@@ -202,7 +202,7 @@ TEST(TopologyTest, FatTreeDefaultsAndCustomShape) {
 TEST(TopologyTest, FatTreeErrors) {
   EXPECT_EQ(ErrorOf(FatTree("  fat_tree: {levels: 1, down: [4], up: [1], link_count: [1]}\n")),
             "t.yaml:10:25: platform.fat_tree.down: expected at least 5 leaves (the product of down), one per "
-            "host: 2 services, 1 collector hosts, 1 storage nodes and the driver; got 4");
+            "host: 2 service hosts, 1 collector hosts, 1 storage nodes and the driver; got 4");
   EXPECT_THAT(ErrorOf(FatTree("  fat_tree: {levels: 2, down: [4], up: [1, 1], link_count: [1, 1]}\n")),
               HasSubstr("platform.fat_tree.down: expected 2 entries (one per level; levels: 2), got 1"));
   EXPECT_THAT(

@@ -116,6 +116,11 @@ struct ServiceSpec {
   // work at once, the others wait in FIFO order (a thread pool). 0: no limit
   // (every request runs at once and they share the CPU).
   int concurrency = 0;
+  // Instances of the service, each on its own host with its own SDK (as
+  // pods behind a Service): hosts <name>-0 .. <name>-<n-1> when n > 1, the
+  // host <name> when 1. Callers spread their calls round-robin over the
+  // replicas that are up. concurrency is per replica.
+  int replicas = 1;
   // This service's SDK sampler when it differs from tracing.sampler (e.g. a
   // tier written in another language, whose ratio hash differs).
   std::optional<SamplerSpec> sampler;
@@ -411,5 +416,7 @@ struct Scenario {
 std::string TierHostName(const std::string& tier, int index);  // "<tier>-<index>"
 std::string CollectorHostName(int index);                      // "collector-<index>"
 std::string StorageHostName(int index);                        // "storage-<index>"
+// The host of replica `replica` of a service: "<name>" with one replica, else "<name>-<replica>".
+std::string ServiceHostName(const ServiceSpec& service, int replica);
 
 }  // namespace tracesim::scenario
