@@ -10,8 +10,9 @@
 #       collector queues) against the same run at ratio 0 (no spans at all); and
 #       per stored span (ratio 1.0, healthy);
 #   (e) fidelity: fast — the quickstart as written and at 10x its rate, the
-#       1000-service scenario and the 10 000-host scenario: simulated spans per
-#       wall second (the target is >= 1 M on one core) and peak RSS.
+#       1000-service scenario (always_on as written; head-sampled at 10 %, as
+#       written and at 10x its rate) and the 10 000-host scenario: simulated
+#       spans per wall second (the target is >= 1 M on one core) and peak RSS.
 #
 # Usage: scripts/bench-sim.sh [BUILD_DIR] [--runs N] [--out DIR] [--skip-10k]
 #   BUILD_DIR   build tree with cli/tracesim and bench/tracesim_bare_simgrid_bench
@@ -178,6 +179,15 @@ if [[ -f scenarios/generated-1000.yaml ]]; then
     --out "$out/fast-gen1000"
   r="$out/fast-gen1000/results.json"
   echo "generated-1000: spans $(json "$r" "d['spans']['generated']"), wall $(json "$r" "d['run']['wall_seconds']") s, simulated spans per wall second $(fast_rate "$r"), peak RSS $(rss_kib fast-gen1000) KiB"
+  # The same graph head-sampled at 10 % (parent-based), as written and at 10x the rate.
+  for variant in "gen1000-r10:" "gen1000-r10-x10:--set workload.rate=200"; do
+    name="${variant%%:*}"; extra="${variant#*:}"
+    # shellcheck disable=SC2086  # $extra is a list of words
+    timed "fast-$name" "$tracesim" run scenarios/generated-1000.yaml --no-baseline --quiet --set fidelity=fast \
+      --set 'tracing.sampler={type: parentbased_traceidratio, ratio: 0.1}' $extra --out "$out/fast-$name"
+    r="$out/fast-$name/results.json"
+    echo "generated-1000, ratio 0.1 ${extra:-as written}: spans $(json "$r" "d['spans']['generated']"), stored $(json "$r" "d['spans']['stored']"), wall $(json "$r" "d['run']['wall_seconds']") s, simulated spans per wall second $(fast_rate "$r"), peak RSS $(rss_kib "fast-$name") KiB"
+  done
 fi
 if [[ "$skip_10k" != 1 ]] && timed fast-scale10k "$tracesim" run scenarios/scale-10k-hosts.yaml --no-baseline --quiet \
     --set fidelity=fast --out "$out/fast-scale10k"; then

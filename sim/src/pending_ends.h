@@ -1,13 +1,17 @@
 // Items due at known future times, taken in time order, with the time of
-// the k-th earliest answered in O(log n): fidelity: fast keeps a service's
-// sampled spans here between the instant their request is computed and the
-// instant they end, and asks when the SDK's queue would reach a full batch.
-// Pure C++ (no SimGrid). Not thread-safe.
+// the k-th earliest on demand: fidelity: fast keeps a service's sampled
+// spans here between the instant their request is computed and the instant
+// they end, and asks when the SDK's queue would reach a full batch.
+//
+// A binary min-heap of (due, sequence, slot) over a slab of items: adding
+// and taking are O(log n) without an allocation per item once the vectors
+// have grown. KthDue(k) is O(1) when fewer than k items are pending (the
+// common case: the SDK batch is far from full) and O(n) otherwise (a
+// selection over the due times). Pure C++ (no SimGrid). Not thread-safe.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
-#include <ext/pb_ds/assoc_container.hpp>
-#include <ext/pb_ds/tree_policy.hpp>
 #include <functional>
 #include <limits>
 #include <utility>
@@ -30,17 +34,22 @@ class PendingEnds {
       slot = static_cast<uint32_t>(slots_.size());
       slots_.push_back(std::move(item));
     }
-    order_.insert(Key{due_ns, next_seq_++, slot});
+    heap_.push_back(Key{due_ns, next_seq_++, slot});
+    std::push_heap(heap_.begin(), heap_.end(), std::greater<>{});
   }
 
-  size_t size() const { return order_.size(); }
-  bool empty() const { return order_.empty(); }
+  size_t size() const { return heap_.size(); }
+  bool empty() const { return heap_.empty(); }
 
   // The due time of the k-th earliest item (k >= 1), or INT64_MAX when
   // fewer than k are pending.
   int64_t KthDue(size_t k) const {
-    if (k == 0 || k > order_.size()) return std::numeric_limits<int64_t>::max();
-    return order_.find_by_order(k - 1)->due_ns;
+    if (k == 0 || k > heap_.size()) return std::numeric_limits<int64_t>::max();
+    if (k == 1) return heap_.front().due_ns;
+    scratch_.clear();
+    for (const Key& key : heap_) scratch_.push_back(key.due_ns);
+    std::nth_element(scratch_.begin(), scratch_.begin() + static_cast<std::ptrdiff_t>(k - 1), scratch_.end());
+    return scratch_[k - 1];
   }
 
   // Removes the items due at or before `now_ns`, earliest first, handing
@@ -48,11 +57,13 @@ class PendingEnds {
   // removed.
   template <typename F>
   void TakeUpTo(int64_t now_ns, F&& take) {
-    while (!order_.empty() && order_.begin()->due_ns <= now_ns) {
-      const Key key = *order_.begin();
-      order_.erase(order_.begin());
+    while (!heap_.empty() && heap_.front().due_ns <= now_ns) {
+      std::pop_heap(heap_.begin(), heap_.end(), std::greater<>{});
+      const Key key = heap_.back();
+      heap_.pop_back();
       take(key.due_ns, slots_[key.slot]);
-      Release(key.slot);
+      slots_[key.slot] = T{};
+      free_.push_back(key.slot);
     }
   }
 
@@ -67,18 +78,13 @@ class PendingEnds {
     int64_t due_ns;
     uint64_t seq;
     uint32_t slot;
-    bool operator<(const Key& o) const { return due_ns != o.due_ns ? due_ns < o.due_ns : seq < o.seq; }
+    bool operator>(const Key& o) const { return due_ns != o.due_ns ? due_ns > o.due_ns : seq > o.seq; }
   };
-  void Release(uint32_t slot) {
-    slots_[slot] = T{};
-    free_.push_back(slot);
-  }
 
-  __gnu_pbds::tree<Key, __gnu_pbds::null_type, std::less<Key>, __gnu_pbds::rb_tree_tag,
-                   __gnu_pbds::tree_order_statistics_node_update>
-      order_;
-  std::vector<T> slots_;  // items by slot; free slots are reused
+  std::vector<Key> heap_;  // a min-heap by (due, seq)
+  std::vector<T> slots_;   // items by slot; free slots are reused
   std::vector<uint32_t> free_;
+  mutable std::vector<int64_t> scratch_;  // KthDue's selection
   uint64_t next_seq_ = 0;
 };
 

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <limits>
 #include <memory>
 #include <string>
@@ -50,6 +51,40 @@ TEST(PendingEndsTest, KthDueIsTheKthEarliest) {
   p.TakeUpTo(20, [](int64_t, int&) {});
   EXPECT_EQ(p.KthDue(1), 30);
   EXPECT_EQ(p.KthDue(3), 50);
+}
+
+TEST(PendingEndsTest, MatchesASortedReferenceUnderRandomAddsAndTakes) {
+  PendingEnds<int> p;
+  std::vector<int64_t> reference;  // due times pending
+  uint64_t x = 12345;
+  auto next = [&] {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    return x;
+  };
+  int64_t now = 0;
+  for (int step = 0; step < 5000; ++step) {
+    if (next() % 3 != 0) {
+      const int64_t due = now + static_cast<int64_t>(next() % 1000);
+      p.Add(due, 0);
+      reference.push_back(due);
+    } else {
+      now += static_cast<int64_t>(next() % 300);
+      int64_t last = -1;
+      p.TakeUpTo(now, [&](int64_t due, int&) {
+        EXPECT_LE(due, now);
+        EXPECT_GE(due, last);
+        last = due;
+        reference.erase(std::find(reference.begin(), reference.end(), due));
+      });
+    }
+    std::vector<int64_t> sorted = reference;
+    std::sort(sorted.begin(), sorted.end());
+    ASSERT_EQ(p.size(), sorted.size());
+    for (size_t k : {size_t{1}, size_t{2}, size_t{7}, sorted.size(), sorted.size() + 1}) {
+      const int64_t expected = k >= 1 && k <= sorted.size() ? sorted[k - 1] : kNone;
+      ASSERT_EQ(p.KthDue(k), expected) << "k " << k << " step " << step;
+    }
+  }
 }
 
 TEST(PendingEndsTest, MoveOnlyItemsAndSlotReuse) {
