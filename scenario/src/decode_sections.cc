@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "decoder.h"
+#include "read_file.h"
 #include "tracesim/pipeline/partitioner.h"
 #include "tracesim/pipeline/replication.h"
 #include "tracesim/scenario/units.h"
@@ -579,19 +580,11 @@ bool HasProfileFileSuffix(std::string_view s) {
 
 // The whole file, or an error message naming it.
 StatusOr<std::string> ReadProfileFile(const std::string& path) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) {
-    return Status::NotFound("cannot open cost profile file " + path + ": " + std::strerror(errno));
-  }
   std::string text;
-  char buf[16384];
-  size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
-  const bool failed = std::ferror(f) != 0;
-  const int err = errno;
-  std::fclose(f);
-  if (failed) {
-    return Status::InvalidArgument("cannot read cost profile file " + path + ": " + std::strerror(err));
+  if (ReadFailure failure; !ReadWholeFile(path, &text, &failure)) {
+    const std::string msg = std::string("cannot ") + failure.step + " cost profile file " + path + ": " +
+                            std::strerror(failure.error);
+    return std::string(failure.step) == "open" ? Status::NotFound(msg) : Status::InvalidArgument(msg);
   }
   return text;
 }

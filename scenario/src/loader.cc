@@ -4,13 +4,13 @@
 #include "tracesim/scenario/loader.h"
 
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <string>
 #include <vector>
 
 #include "decoder.h"
 #include "document.h"
+#include "read_file.h"
 
 namespace tracesim::scenario {
 
@@ -53,21 +53,10 @@ StatusOr<Scenario> LoadScenarioString(std::string_view yaml, std::string_view so
 }
 
 StatusOr<Scenario> LoadScenarioFile(const std::string& path, const std::vector<Override>& overrides) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) {
-    const int err = errno;
-    std::string msg = path + ": cannot open scenario file: " + std::strerror(err);
-    return err == ENOENT ? Status::NotFound(msg) : Status::InvalidArgument(msg);
-  }
   std::string text;
-  char buf[65536];
-  size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
-  const bool failed = std::ferror(f) != 0;
-  const int err = errno;
-  std::fclose(f);
-  if (failed) {
-    return Status::InvalidArgument(path + ": cannot read scenario file: " + std::strerror(err));
+  if (internal::ReadFailure failure; !internal::ReadWholeFile(path, &text, &failure)) {
+    std::string msg = path + ": cannot " + failure.step + " scenario file: " + std::strerror(failure.error);
+    return failure.error == ENOENT ? Status::NotFound(msg) : Status::InvalidArgument(msg);
   }
   return LoadScenarioString(text, path, overrides);
 }

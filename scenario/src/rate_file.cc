@@ -7,6 +7,8 @@
 #include <cstring>
 #include <optional>
 
+#include "read_file.h"
+
 namespace tracesim::scenario {
 namespace {
 
@@ -153,21 +155,13 @@ StatusOr<std::vector<RatePoint>> ParseRateCsv(std::string_view text, const std::
 }
 
 StatusOr<std::vector<RatePoint>> LoadRateFile(const std::string& path) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) {
-    const int err = errno;
-    std::string msg = path + ": cannot open rate file: " + std::strerror(err) +
-                      " (expected a CSV file with the header \"time_s,rate_per_s\")";
-    return err == ENOENT ? Status::NotFound(msg) : Status::InvalidArgument(msg);
-  }
   std::string text;
-  char buf[65536];
-  size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
-  const bool failed = std::ferror(f) != 0;
-  const int err = errno;
-  std::fclose(f);
-  if (failed) return Status::InvalidArgument(path + ": cannot read rate file: " + std::strerror(err));
+  if (internal::ReadFailure failure; !internal::ReadWholeFile(path, &text, &failure)) {
+    std::string msg = path + ": cannot " + failure.step + " rate file: " + std::strerror(failure.error);
+    if (std::string(failure.step) == "open")
+      msg += " (expected a CSV file with the header \"time_s,rate_per_s\")";
+    return failure.error == ENOENT ? Status::NotFound(msg) : Status::InvalidArgument(msg);
+  }
   return ParseRateCsv(text, path);
 }
 

@@ -22,7 +22,6 @@
 
 #include "runtime.h"
 #include "simulation.h"
-#include "transfer_time.h"
 
 namespace tracesim::sim {
 namespace sg4 = simgrid::s4u;
@@ -78,37 +77,27 @@ double Simulation::FastCall(pipeline::Rng& rng, uint64_t request, int instance,
       std::optional<pipeline::SpanContext> propagated;
       const TimePoint client_start = At(t);
       if (server) propagated = StartClientSpan(s, callee, *server, client_start, client_kind, &client);
-      if (async) {
-        // Fire and forget: the callee's tree starts when the request
-        // arrives; the caller goes on once it is sent.
-        pipeline::Rng branch = AsyncBranch(rng);
-        double there = 0;
-        const bool sent = FastTransfer(s.host, c.host, spec.request_bytes, &there);
-        if (sent) {
-          t += there;
-          bool branch_ok = true;  // its errors are its own
-          FastCall(branch, request, target, propagated ? &*propagated : nullptr, node, t, &branch_ok,
-                   pipeline::SpanKind::kConsumer);
-        }
-        if (client) {
-          FastEndSpan(s, *client,
-                      {request, s.client_ops[callee], client_kind, client_start,
-                       sent ? pipeline::SpanStatus::kUnset : pipeline::SpanStatus::kError},
-                      At(t));
-        }
-        handler_ok = handler_ok && sent;
-        continue;
-      }
+      std::optional<pipeline::Rng> branch;
+      if (async) branch = AsyncBranch(rng);
+      const pipeline::SpanContext* callee_parent = propagated ? &*propagated : nullptr;
       bool call_ok = false;
       double there = 0, back = 0;
       if (FastTransfer(s.host, c.host, spec.request_bytes, &there)) {
         t += there;
         call_ok = true;
-        t = FastCall(rng, request, target, propagated ? &*propagated : nullptr, node, t, &call_ok);
-        if (FastTransfer(c.host, s.host, c.spec->response_bytes, &back)) {
-          t += back;
+        if (branch) {
+          // Fire and forget: the callee's tree starts when the request
+          // arrives, its errors are its own, and the caller goes on.
+          bool branch_ok = true;
+          FastCall(*branch, request, target, callee_parent, node, t, &branch_ok,
+                   pipeline::SpanKind::kConsumer);
         } else {
-          call_ok = false;
+          t = FastCall(rng, request, target, callee_parent, node, t, &call_ok);
+          if (FastTransfer(c.host, s.host, c.spec->response_bytes, &back)) {
+            t += back;
+          } else {
+            call_ok = false;
+          }
         }
       }
       if (client) {
@@ -134,19 +123,11 @@ double Simulation::FastCall(pipeline::Rng& rng, uint64_t request, int instance,
 bool Simulation::FastTransfer(sg4::Host* from, sg4::Host* to, uint64_t bytes, double* seconds) {
   if (!from->is_on() || !to->is_on()) return false;  // connection refused
   if (Partitioned(from, to)) return false;           // unreachable: the call fails
-  const TransferKey key{from, to, bytes};
-  auto it = fast_transfer_s_.find(key);
-  if (it == fast_transfer_s_.end()) {
-    std::vector<sg4::Link*> links;
-    double latency = 0;
-    from->route_to(to, links, &latency);
-    const bool up = std::all_of(links.begin(), links.end(), [](sg4::Link* l) { return l->is_on(); });
-    it = fast_transfer_s_
-             .emplace(key, up ? UncontendedTransferTime(from, to, static_cast<double>(bytes)) : -1.0)
-             .first;
-  }
-  if (it->second < 0) return false;  // a link of the route is down
-  double took = it->second;
+  // The links as they are now: a fault's bandwidth or latency change is read
+  // at each call.
+  const std::optional<double> lone = fast_network_->GetIfUp(from, to, static_cast<double>(bytes));
+  if (!lone) return false;  // a link of the route is down
+  double took = *lone;
   if (net_) {
     // Jitter and the TCP rate under loss, as Transfer applies them.
     took += net_->JitterDelay(from, to);

@@ -90,16 +90,8 @@ void Simulation::FaultInjector() {
           const double up = f.duration_s > 0 ? down + f.duration_s : -1;
           if (down >= end) break;
           timeline_entry("link_down", f.target, down, up);
-          actions.push_back({down, [this, link] {
-                               link->turn_off();
-                               fast_transfer_s_.clear();
-                             }});
-          if (up > 0 && up < end) {
-            actions.push_back({up, [this, link] {
-                                 link->turn_on();
-                                 fast_transfer_s_.clear();
-                               }});
-          }
+          actions.push_back({down, [link] { link->turn_off(); }});
+          if (up > 0 && up < end) actions.push_back({up, [link] { link->turn_on(); }});
         }
         break;
       }
@@ -108,16 +100,8 @@ void Simulation::FaultInjector() {
         if (link == nullptr) break;
         const double normal = link->get_bandwidth(), factor = f.factor;
         timeline_entry("bandwidth_drop", f.target, f.at_s, until);
-        actions.push_back({f.at_s, [this, link, normal, factor] {
-                             link->set_bandwidth(normal * factor);
-                             fast_transfer_s_.clear();
-                           }});
-        if (until > 0) {
-          actions.push_back({until, [this, link, normal] {
-                               link->set_bandwidth(normal);
-                               fast_transfer_s_.clear();
-                             }});
-        }
+        actions.push_back({f.at_s, [link, normal, factor] { link->set_bandwidth(normal * factor); }});
+        if (until > 0) actions.push_back({until, [link, normal] { link->set_bandwidth(normal); }});
         break;
       }
       case scenario::FailureType::kLatencySpike: {
@@ -125,16 +109,8 @@ void Simulation::FaultInjector() {
         if (link == nullptr) break;
         const double normal = link->get_latency(), extra = f.extra_latency_s;
         timeline_entry("latency_spike", f.target, f.at_s, until);
-        actions.push_back({f.at_s, [this, link, normal, extra] {
-                             link->set_latency(normal + extra);
-                             fast_transfer_s_.clear();
-                           }});
-        if (until > 0) {
-          actions.push_back({until, [this, link, normal] {
-                               link->set_latency(normal);
-                               fast_transfer_s_.clear();
-                             }});
-        }
+        actions.push_back({f.at_s, [link, normal, extra] { link->set_latency(normal + extra); }});
+        if (until > 0) actions.push_back({until, [link, normal] { link->set_latency(normal); }});
         break;
       }
       case scenario::FailureType::kCpuSlowdown: {

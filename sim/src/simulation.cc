@@ -300,6 +300,7 @@ Status Simulation::Start() {
     return Status::InvalidArgument("workload: " + st.message());
   }
   if (NetworkPaths::Needed(sc)) net_ = std::make_unique<NetworkPaths>(sc, root_rng_.Fork(9));
+  if (fast_) fast_network_ = std::make_unique<TransferTimeCache>();
   end_time_s_ = sc.duration_s + sc.drain_s;
   sg4::Actor::create("workload", platform_.driver, [this] { Workload(); });
   sg4::Actor::create("faults", platform_.driver, [this] { FaultInjector(); })->daemonize();
@@ -473,28 +474,7 @@ void Simulation::Workload() {
     for (const ReplayTrace& trace : replay_) {
       if (trace.arrival_s >= scenario_.duration_s) break;
       sg4::this_actor::sleep_until(trace.arrival_s);
-      if (fast_) FlushCompletions();
-      const uint64_t index = traces_.size();
-      traces_.emplace_back();
-      ++requests_.started;
-      const ReplayNode* root = &trace.root;
-      const int instance = PickReplica(root->service);
-      sg4::Host* host = services_[instance]->host;
-      if (!host->is_on()) {  // connection refused
-        traces_[index].finished = true;
-        ++requests_.completed;
-        ++requests_.failed;
-        continue;
-      }
-      if (fast_) {
-        FastRequest(index, instance, root);
-        continue;
-      }
-      sg4::Actor::create("request", host, [this, index, root, instance] {
-        RequestScope rq(this, index, root_rng_.Fork(1'000'000 + index));
-        const bool ok = HandleCall(rq, instance, nullptr, root);
-        rq.Finish(ok, /*record_latency=*/true);
-      });
+      StartRequest(trace.root.service, &trace.root);
     }
     return;
   }
@@ -504,28 +484,30 @@ void Simulation::Workload() {
   while (std::optional<double> next = (*process)->Next(t, rng)) {
     t = *next;
     sg4::this_actor::sleep_until(t);
-    if (fast_) FlushCompletions();
-    const uint64_t index = traces_.size();
-    traces_.emplace_back();
-    ++requests_.started;
-    const int instance = PickReplica(entry);  // the load balancer in front of the entry service
-    sg4::Host* host = services_[instance]->host;
-    if (!host->is_on()) {  // connection refused
-      traces_[index].finished = true;
-      ++requests_.completed;
-      ++requests_.failed;
-      continue;
-    }
-    if (fast_) {
-      FastRequest(index, instance, nullptr);
-      continue;
-    }
-    sg4::Actor::create("request", host, [this, index, instance] {
-      RequestScope rq(this, index, root_rng_.Fork(1'000'000 + index));
-      const bool ok = HandleCall(rq, instance, nullptr);
-      rq.Finish(ok, /*record_latency=*/true);
-    });
+    StartRequest(entry, nullptr);
   }
+}
+
+void Simulation::StartRequest(int service, const ReplayNode* root) {
+  if (fast_) FlushCompletions();
+  const uint64_t index = traces_.size();
+  traces_.emplace_back();
+  ++requests_.started;
+  const int instance = PickReplica(service);  // the load balancer in front of the entry service
+  sg4::Host* host = services_[instance]->host;
+  if (!host->is_on()) {  // connection refused
+    FinishRequest(index, /*ok=*/false, /*latency_ms=*/-1);
+    return;
+  }
+  if (fast_) {
+    FastRequest(index, instance, root);
+    return;
+  }
+  sg4::Actor::create("request", host, [this, index, root, instance] {
+    RequestScope rq(this, index, root_rng_.Fork(1'000'000 + index));
+    const bool ok = HandleCall(rq, instance, nullptr, root);
+    rq.Finish(ok, /*record_latency=*/true);
+  });
 }
 
 int Simulation::PickReplica(int service) {
@@ -750,28 +732,24 @@ bool Simulation::HandleCall(RequestScope& rq, int instance, const pipeline::Span
         propagated = StartClientSpan(s, callee, server->span(), Now(), client_kind, &started);
         client.emplace(this, &s, rq.index(), s.client_ops[callee], client_kind, std::move(*started));
       }
-      if (async) {
-        // Fire and forget: once the request is sent the callee runs on its
-        // own (its errors are its own) and the caller goes on.
-        const pipeline::Rng branch = AsyncBranch(rq.rng());
-        const bool sent = Transfer(s.host, c.host, spec.request_bytes);
-        if (sent) {
+      std::optional<pipeline::Rng> branch;
+      if (async) branch = AsyncBranch(rq.rng());
+      bool call_ok = false;
+      if (Transfer(s.host, c.host, spec.request_bytes)) {
+        if (branch) {
+          // Fire and forget: once the request is sent the callee runs on its
+          // own (its errors are its own) and the caller goes on.
+          call_ok = true;
           sg4::Actor::create("async-call", c.host,
-                             [this, index = rq.index(), branch, target, node, propagated] {
-                               RequestScope scope = RequestScope::AsyncBranch(this, index, branch);
+                             [this, index = rq.index(), b = *branch, target, node, propagated] {
+                               RequestScope scope = RequestScope::AsyncBranch(this, index, b);
                                HandleCall(scope, target, propagated ? &*propagated : nullptr, node,
                                           pipeline::SpanKind::kConsumer);
                              });
+        } else {
+          call_ok = HandleCall(rq, target, propagated ? &*propagated : nullptr, node);
+          if (!Transfer(c.host, s.host, c.spec->response_bytes)) call_ok = false;
         }
-        if (client && client->alive())
-          EndSpan(s, *client, sent ? pipeline::SpanStatus::kUnset : pipeline::SpanStatus::kError);
-        ok = ok && sent;
-        continue;
-      }
-      bool call_ok = false;
-      if (Transfer(s.host, c.host, spec.request_bytes)) {
-        call_ok = HandleCall(rq, target, propagated ? &*propagated : nullptr, node);
-        if (!Transfer(c.host, s.host, c.spec->response_bytes)) call_ok = false;
       }
       if (client && client->alive())
         EndSpan(s, *client, call_ok ? pipeline::SpanStatus::kUnset : pipeline::SpanStatus::kError);

@@ -54,6 +54,7 @@
 #include "tracesim/reports/histogram.h"
 #include "tracesim/reports/results.h"
 #include "tracesim/scenario/scenario.h"
+#include "transfer_time.h"
 
 namespace tracesim::sim {
 
@@ -123,6 +124,8 @@ class Simulation : public SpanDropSink {
   void Timekeeper();
 
   // Request handling.
+  // A request arriving now at `service` (replay: its recorded root).
+  void StartRequest(int service, const ReplayNode* root);
   struct Call {
     int callee;
     int count;
@@ -293,8 +296,8 @@ class Simulation : public SpanDropSink {
   std::string traceparent_, tracestate_;  // the propagation headers of the call being made
 
   // fidelity: fast — requests computed but not yet completed (min-heap by
-  // time), the transfer times of the network as it is (cleared when a fault
-  // changes a link), and the CPU share cpu_slowdown leaves per host.
+  // time), the network's lone-transfer times, and the CPU share
+  // cpu_slowdown leaves per host.
   struct FastCompletion {
     double t_s;
     uint64_t request;
@@ -303,18 +306,7 @@ class Simulation : public SpanDropSink {
     bool operator>(const FastCompletion& o) const { return t_s > o.t_s; }
   };
   std::vector<FastCompletion> fast_completions_;
-  struct TransferKey {
-    const simgrid::s4u::Host* from;
-    const simgrid::s4u::Host* to;
-    uint64_t bytes;
-    bool operator==(const TransferKey&) const = default;
-  };
-  struct TransferKeyHash {
-    size_t operator()(const TransferKey& k) const noexcept {
-      return std::hash<const void*>{}(k.from) * 31 + std::hash<const void*>{}(k.to) * 17 + k.bytes;
-    }
-  };
-  std::unordered_map<TransferKey, double, TransferKeyHash> fast_transfer_s_;       // < 0: undeliverable
+  std::unique_ptr<TransferTimeCache> fast_network_;  // lone-transfer times on the links as they are
   std::unordered_map<const simgrid::s4u::Host*, double> cpu_share_;                // cpu_slowdown in force
   std::unordered_map<const simgrid::s4u::Host*, simgrid::s4u::ExecPtr> cpu_hogs_;  // their noisy neighbours
 

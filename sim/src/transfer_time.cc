@@ -121,13 +121,27 @@ size_t TransferTimeCache::PairHash::operator()(
 
 TransferTimeCache::TransferTimeCache() : params_(ReadModelParams()) {}
 
-double TransferTimeCache::Get(sg4::Host* from, sg4::Host* to, double bytes) {
-  CheckArguments(from, to, bytes);
-  if (params_.constant) return Evaluate(params_, Route{}, bytes);
+const TransferTimeCache::Route& TransferTimeCache::RouteOf(sg4::Host* from, sg4::Host* to) {
   auto it = routes_.find({from, to});
   if (it == routes_.end())
     it = routes_.emplace(std::pair{from, to}, BuildRoute(from, to, params_.crosstraffic)).first;
-  return Evaluate(params_, it->second, bytes);
+  return it->second;
+}
+
+double TransferTimeCache::Get(sg4::Host* from, sg4::Host* to, double bytes) {
+  CheckArguments(from, to, bytes);
+  if (params_.constant) return Evaluate(params_, Route{}, bytes);
+  return Evaluate(params_, RouteOf(from, to), bytes);
+}
+
+std::optional<double> TransferTimeCache::GetIfUp(sg4::Host* from, sg4::Host* to, double bytes) {
+  CheckArguments(from, to, bytes);
+  if (params_.constant) return Evaluate(params_, Route{}, bytes);
+  const Route& route = RouteOf(from, to);
+  for (const sg4::Link* link : route.forward) {
+    if (!link->is_on()) return std::nullopt;
+  }
+  return Evaluate(params_, route, bytes);
 }
 
 double UncontendedTransferTime(sg4::Host* from, sg4::Host* to, double bytes) {

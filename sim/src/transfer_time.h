@@ -59,6 +59,7 @@
 // precision at the current date; the formula itself is not the limit).
 #pragma once
 
+#include <optional>
 #include <simgrid/s4u.hpp>
 #include <unordered_map>
 #include <utility>
@@ -92,6 +93,10 @@ class TransferTimeCache {
   // REQUIRES: as UncontendedTransferTime.
   double Get(simgrid::s4u::Host* from, simgrid::s4u::Host* to, double bytes);
 
+  // The same, or nullopt when a link of the route is down now (a lone
+  // sendto would fail).
+  std::optional<double> GetIfUp(simgrid::s4u::Host* from, simgrid::s4u::Host* to, double bytes);
+
   // Host pairs whose routes are cached.
   size_t cached_pairs() const { return routes_.size(); }
 
@@ -121,6 +126,7 @@ class TransferTimeCache {
 
   // The engine's current settings.
   static ModelParams ReadModelParams();
+  const Route& RouteOf(simgrid::s4u::Host* from, simgrid::s4u::Host* to);
   static Route BuildRoute(simgrid::s4u::Host* from, simgrid::s4u::Host* to, bool crosstraffic);
   static double Evaluate(const ModelParams& params, const Route& route, double bytes);
   friend double UncontendedTransferTime(simgrid::s4u::Host* from, simgrid::s4u::Host* to, double bytes);

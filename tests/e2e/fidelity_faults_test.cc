@@ -90,12 +90,29 @@ nlohmann::json FastBaseline() {
                "fast", "");
 }
 
+// The unfaulted fast run, and `failures` in fast and in full mode.
+struct FaultRuns {
+  nlohmann::json base, fast, full;
+};
+FaultRuns RunFault(const std::string& name, const std::string& failures) {
+  return {FastBaseline(), RunAt(name, "fast", failures), RunAt(name, "full", failures)};
+}
+
 uint64_t Failed(const nlohmann::json& r) { return r.at("requests").at("failed").get<uint64_t>(); }
 uint64_t Completed(const nlohmann::json& r) { return r.at("requests").at("completed").get<uint64_t>(); }
 uint64_t Spans(const nlohmann::json& r, const char* key) { return r.at("spans").at(key).get<uint64_t>(); }
 double RequestMs(const nlohmann::json& r, const char* stat) {
   return r.at("latency").at("request").at(stat).get<double>();
 }
+// `slowed` of the kRequests requests took `extra_ms` more in `fast` than in
+// `base`, the others the same: the slowest by extra_ms, the mean by its share.
+void ExpectSlowedBy(const nlohmann::json& base, const nlohmann::json& fast, double extra_ms, uint64_t slowed,
+                    double tolerance_ms) {
+  EXPECT_NEAR(RequestMs(fast, "max_ms") - RequestMs(base, "max_ms"), extra_ms, tolerance_ms);
+  EXPECT_NEAR(RequestMs(fast, "mean_ms") - RequestMs(base, "mean_ms"),
+              extra_ms * static_cast<double>(slowed) / kRequests, tolerance_ms);
+}
+
 double DeliveryP99Ms(const nlohmann::json& r) {
   return r.at("latency").at("span_delivery").at("p99_ms").get<double>();
 }
@@ -150,12 +167,8 @@ TEST(FidelityFaultsTest, ServiceHostCrashFailsCallsWhileDownAndLosesItsOpenSpans
   // At 5.01 s back is running the request that arrived at 5.0 s (its 20 ms
   // of work from ~5.003 s).
   const std::string crash = "failures: [{type: host_crash, target: back, at: 5.01s, restart_after: 5s}]\n";
-  const auto base = FastBaseline();
-  const auto fast = RunAt("back-crash", "fast", crash);
-  const auto full = RunAt("back-crash", "full", crash);
-  ASSERT_FALSE(base.empty());
-  ASSERT_FALSE(fast.empty());
-  ASSERT_FALSE(full.empty());
+  const auto [base, fast, full] = RunFault("back-crash", crash);
+  ASSERT_FALSE(base.empty() || fast.empty() || full.empty());
   ExpectTimeline(fast, 0, "host_crash", "back", 5.01, 10.01);
   ASSERT_EQ(fast.at("timeline").size(), 1u);
 
@@ -220,12 +233,8 @@ TEST(FidelityFaultsTest, EntryHostCrashRefusesRequestsAndLosesItsOpenSpans) {
 TEST(FidelityFaultsTest, CollectorCrashLosesAndFailsExportsAsInFullMode) {
   const std::string crash =
       "failures: [{type: host_crash, target: collector-0, at: 5.05s, restart_after: 4s}]\n";
-  const auto base = FastBaseline();
-  const auto fast = RunAt("collector-crash", "fast", crash);
-  const auto full = RunAt("collector-crash", "full", crash);
-  ASSERT_FALSE(base.empty());
-  ASSERT_FALSE(fast.empty());
-  ASSERT_FALSE(full.empty());
+  const auto [base, fast, full] = RunFault("collector-crash", crash);
+  ASSERT_FALSE(base.empty() || fast.empty() || full.empty());
   ExpectTimeline(fast, 0, "host_crash", "collector-0", 5.05, 9.05);
   // The SDKs' exports to the dead collector fail (the SDK does not retry)
   // and what the collector buffered died with it.
@@ -246,12 +255,8 @@ TEST(FidelityFaultsTest, CollectorCrashLosesAndFailsExportsAsInFullMode) {
 TEST(FidelityFaultsTest, StorageOutageDelaysButLosesNothingAsInFullMode) {
   const std::string outage =
       "failures: [{type: storage_outage, target: storage-1, at: 5.05s, duration: 5s}]\n";
-  const auto base = FastBaseline();
-  const auto fast = RunAt("storage-outage", "fast", outage);
-  const auto full = RunAt("storage-outage", "full", outage);
-  ASSERT_FALSE(base.empty());
-  ASSERT_FALSE(fast.empty());
-  ASSERT_FALSE(full.empty());
+  const auto [base, fast, full] = RunFault("storage-outage", outage);
+  ASSERT_FALSE(base.empty() || fast.empty() || full.empty());
   ExpectTimeline(fast, 0, "storage_outage", "storage-1", 5.05, 10.05);
   // The collector retries the refused writes: nothing is lost...
   EXPECT_EQ(fast.at("spans").at("dropped_total").get<uint64_t>(), 0u);
@@ -270,20 +275,14 @@ TEST(FidelityFaultsTest, StorageOutageDelaysButLosesNothingAsInFullMode) {
 TEST(FidelityFaultsTest, CpuSlowdownStretchesTheServiceWorkOfRequestsArrivingInTheWindow) {
   const std::string slow =
       "failures: [{type: cpu_slowdown, target: back, at: 5.05s, duration: 10s, factor: 0.25}]\n";
-  const auto base = FastBaseline();
-  const auto fast = RunAt("cpu-slowdown", "fast", slow);
-  const auto full = RunAt("cpu-slowdown", "full", slow);
-  ASSERT_FALSE(base.empty());
-  ASSERT_FALSE(fast.empty());
-  ASSERT_FALSE(full.empty());
+  const auto [base, fast, full] = RunFault("cpu-slowdown", slow);
+  ASSERT_FALSE(base.empty() || fast.empty() || full.empty());
   ExpectTimeline(fast, 0, "cpu_slowdown", "back", 5.05, 15.05);
   const uint64_t slowed = ArrivalsIn(5.05, 15.05);
   EXPECT_EQ(slowed, 100u);
   const double extra_ms = (1 / 0.25 - 1) * kBackWorkMs;
   // Back's tracing CPU (a few us) is slowed too: hence the tolerances.
-  EXPECT_NEAR(RequestMs(fast, "max_ms") - RequestMs(base, "max_ms"), extra_ms, 0.01);
-  EXPECT_NEAR(RequestMs(fast, "mean_ms") - RequestMs(base, "mean_ms"),
-              extra_ms * static_cast<double>(slowed) / kRequests, 0.01);
+  ExpectSlowedBy(base, fast, extra_ms, slowed, 0.01);
   EXPECT_EQ(Failed(fast), 0u);
   EXPECT_EQ(Spans(fast, "stored"), Spans(base, "stored"));
   // Full mode simulates the noisy neighbour: the same mean (only the request
@@ -297,18 +296,12 @@ TEST(FidelityFaultsTest, CpuSlowdownStretchesTheServiceWorkOfRequestsArrivingInT
 TEST(FidelityFaultsTest, LatencySpikeOnACalleeLinkAddsTwiceTheScaledLatencyPerCall) {
   const std::string spike =
       "failures: [{type: latency_spike, target: back-link, at: 5.05s, duration: 10s, latency: 1ms}]\n";
-  const auto base = FastBaseline();
-  const auto fast = RunAt("latency-spike", "fast", spike);
-  const auto full = RunAt("latency-spike", "full", spike);
-  ASSERT_FALSE(base.empty());
-  ASSERT_FALSE(fast.empty());
-  ASSERT_FALSE(full.empty());
+  const auto [base, fast, full] = RunFault("latency-spike", spike);
+  ASSERT_FALSE(base.empty() || fast.empty() || full.empty());
   ExpectTimeline(fast, 0, "latency_spike", "back-link", 5.05, 15.05);
   const uint64_t slowed = ArrivalsIn(5.05, 15.05);
   const double extra_ms = 2 * kLatencyFactor * 1.0;  // 2 crossings x 13.01 x 1 ms = 26.02 ms
-  EXPECT_NEAR(RequestMs(fast, "max_ms") - RequestMs(base, "max_ms"), extra_ms, 1e-3);
-  EXPECT_NEAR(RequestMs(fast, "mean_ms") - RequestMs(base, "mean_ms"),
-              extra_ms * static_cast<double>(slowed) / kRequests, 1e-3);
+  ExpectSlowedBy(base, fast, extra_ms, slowed, 1e-3);
   EXPECT_EQ(Failed(fast), 0u);
   // Full mode: the same, up to back's SDK exports sharing the slow link.
   EXPECT_NEAR(RequestMs(fast, "mean_ms"), RequestMs(full, "mean_ms"), 0.02 * RequestMs(full, "mean_ms"));
@@ -327,21 +320,15 @@ TEST(FidelityFaultsTest, BandwidthDropOnACalleeLinkSlowsTheTransfersOfItsCalls) 
   constexpr double kFactor = 0.001;  // 1 Mbit/s left
   const std::string drop =
       "failures: [{type: bandwidth_drop, target: back-link, at: 5.05s, duration: 10s, factor: 0.001}]\n";
-  const auto base = FastBaseline();
-  const auto fast = RunAt("bandwidth-drop", "fast", drop);
-  const auto full = RunAt("bandwidth-drop", "full", drop);
-  ASSERT_FALSE(base.empty());
-  ASSERT_FALSE(fast.empty());
-  ASSERT_FALSE(full.empty());
+  const auto [base, fast, full] = RunFault("bandwidth-drop", drop);
+  ASSERT_FALSE(base.empty() || fast.empty() || full.empty());
   ExpectTimeline(fast, 0, "bandwidth_drop", "back-link", 5.05, 15.05);
   const uint64_t slowed = ArrivalsIn(5.05, 15.05);
   // The narrowest link bounds the rate: (512 + 2048) bytes at 1/1000 of it.
   const double per_byte_s = kCrossTraffic / kBandwidthFactor / kHostLinkBytesPerS;
   const double extra_ms = 1e3 * (kRequestBytes + kResponseBytes) * per_byte_s * (1 / kFactor - 1);
   EXPECT_NEAR(extra_ms, 22.147, 0.001);
-  EXPECT_NEAR(RequestMs(fast, "max_ms") - RequestMs(base, "max_ms"), extra_ms, 1e-3);
-  EXPECT_NEAR(RequestMs(fast, "mean_ms") - RequestMs(base, "mean_ms"),
-              extra_ms * static_cast<double>(slowed) / kRequests, 1e-3);
+  ExpectSlowedBy(base, fast, extra_ms, slowed, 1e-3);
   EXPECT_EQ(Failed(fast), 0u);
   EXPECT_EQ(Spans(fast, "stored"), Spans(base, "stored"));
   // Full mode: the same, up to back's SDK exports sharing the 1 Mbit/s link
@@ -383,12 +370,8 @@ TEST(FidelityFaultsTest, PartitionBetweenServicesFailsCallsUntilItHeals) {
 TEST(FidelityFaultsTest, PartitionFromTheCollectorFailsExportsUntilItHeals) {
   const std::string partition =
       "failures: [{type: partition, groups: [[front, back], [collector-0]], at: 5.05s, duration: 5s}]\n";
-  const auto base = FastBaseline();
-  const auto fast = RunAt("partition-collector", "fast", partition);
-  const auto full = RunAt("partition-collector", "full", partition);
-  ASSERT_FALSE(base.empty());
-  ASSERT_FALSE(fast.empty());
-  ASSERT_FALSE(full.empty());
+  const auto [base, fast, full] = RunFault("partition-collector", partition);
+  ASSERT_FALSE(base.empty() || fast.empty() || full.empty());
   ExpectTimeline(fast, 0, "partition", "front,back | collector-0", 5.05, 10.05);
   // Exports hang until their 2 s timeout and fail; the SDK does not retry.
   EXPECT_GT(Dropped(fast, "export_failed"), 0u);

@@ -59,6 +59,30 @@ inline void ExpectAgree(const std::vector<LoneTransfer>& transfers) {
   }
 }
 
+// The analytic figure of the transfer (from, to, bytes) of `transfers`.
+inline double AnalyticOf(const std::vector<LoneTransfer>& transfers, simgrid::s4u::Host* from,
+                         simgrid::s4u::Host* to, double bytes) {
+  for (const LoneTransfer& t : transfers) {
+    if (t.from == from && t.to == to && t.bytes == bytes) return t.analytic;
+  }
+  ADD_FAILURE() << "no such transfer: " << from->get_name() << " -> " << to->get_name() << ", " << bytes;
+  return 0.0;
+}
+
+// A hand-computed figure, to 1e-12 relative.
+inline void ExpectClose(double got, double want) { EXPECT_NEAR(got, want, want * 1e-12); }
+
+// Measures every transfer, one after the other, from an actor on `host`,
+// runs the engine, and checks the analytic figures against SimGrid's.
+inline void MeasureAll(simgrid::s4u::Engine& engine, simgrid::s4u::Host* host, TransferTimeCache& cache,
+                       std::vector<LoneTransfer>& transfers) {
+  simgrid::s4u::Actor::create("sender", host, [&] {
+    for (LoneTransfer& t : transfers) Measure(cache, t);
+  });
+  engine.run();
+  ExpectAgree(transfers);
+}
+
 // All (pair, size) combinations, in order.
 inline std::vector<LoneTransfer> Combine(
     const std::vector<std::pair<simgrid::s4u::Host*, simgrid::s4u::Host*>>& pairs,

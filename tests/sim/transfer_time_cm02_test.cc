@@ -55,20 +55,12 @@ TEST(TransferTimeCm02Test, LoneTransfersMatchSimGrid) {
   std::vector<LoneTransfer> transfers =
       testing::Combine({{a, b}, {b, a}, {a, a}, {a, fat}, {fat, a}, {a, far}, {far, sd}, {sd, sd}, {sd, b}},
                        {0, 1, 1e3, 1e6, 1e8});
-  sg4::Actor::create("sender", a, [&] {
-    for (LoneTransfer& t : transfers) testing::Measure(cache, t);
-  });
-  engine.run();
-  testing::ExpectAgree(transfers);
+  testing::MeasureAll(engine, a, cache, transfers);
 
   auto find = [&](sg4::Host* from, sg4::Host* to, double bytes) {
-    for (const LoneTransfer& t : transfers) {
-      if (t.from == from && t.to == to && t.bytes == bytes) return t.analytic;
-    }
-    ADD_FAILURE() << "no such transfer";
-    return 0.0;
+    return testing::AnalyticOf(transfers, from, to, bytes);
   };
-  auto close = [](double got, double want) { EXPECT_NEAR(got, want, want * 1e-12); };
+  const auto close = testing::ExpectClose;
   // No crosstraffic: the textbook latency + size / bandwidth on a LAN...
   close(find(a, b, 1e6), 100e-6 + 1e6 / 125e6);
   // ... until the window binds: 1 MiB / (2 * 25.05 ms) ~ 20.9 MB/s < 125 MB/s.

@@ -36,11 +36,7 @@ TEST(TransferTimeConstantTest, EveryTransferTakesTheLatencyFactor) {
   ASSERT_EQ(simgrid::config::get_value<std::string>("network/model"), "Constant");
   TransferTimeCache cache;
   std::vector<LoneTransfer> transfers = testing::Combine({{a, b}, {b, a}, {a, a}}, {0, 1, 1e6, 1e9});
-  sg4::Actor::create("sender", a, [&] {
-    for (LoneTransfer& t : transfers) testing::Measure(cache, t);
-  });
-  engine.run();
-  testing::ExpectAgree(transfers);
+  testing::MeasureAll(engine, a, cache, transfers);
   for (const LoneTransfer& t : transfers) EXPECT_EQ(t.analytic, 0.25) << testing::Describe(t);
   EXPECT_EQ(cache.cached_pairs(), 0u);  // the Constant model needs no route
 }

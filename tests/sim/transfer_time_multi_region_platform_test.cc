@@ -61,20 +61,12 @@ TEST(TransferTimeMultiRegionPlatformTest, Lv08LoneTransfersMatchSimGrid) {
                                                           {front, front},
                                                           {far, far}},
                                                          {0, 512, 2048, 1e6, 1e8});
-  sg4::Actor::create("sender", driver, [&] {
-    for (LoneTransfer& t : transfers) testing::Measure(cache, t);
-  });
-  engine.run();
-  testing::ExpectAgree(transfers);
+  testing::MeasureAll(engine, driver, cache, transfers);
 
   auto find = [&](sg4::Host* from, sg4::Host* to, double bytes) {
-    for (const LoneTransfer& t : transfers) {
-      if (t.from == from && t.to == to && t.bytes == bytes) return t.analytic;
-    }
-    ADD_FAILURE() << "no such transfer";
-    return 0.0;
+    return testing::AnalyticOf(transfers, from, to, bytes);
   };
-  auto close = [](double got, double want) { EXPECT_NEAR(got, want, want * 1e-12); };
+  const auto close = testing::ExpectClose;
   // Inside a region: both shared host links carry 1.05 of the flow.
   close(find(front, back, 1e6), 100e-6 * 13.01 + 1.05 * 1e6 / (0.97 * 125e6));
   // Across the WAN: the TCP window over the unfactored 40.1 ms binds (~52 MB/s).

@@ -49,11 +49,7 @@ TEST(TransferTimeStarPlatformTest, Lv08LoneTransfersMatchSimGrid) {
   }
   TransferTimeCache cache;
   std::vector<LoneTransfer> transfers = testing::Combine(pairs, {0, 512, 2048, 1e6, 1e8});
-  sg4::Actor::create("sender", platform->driver, [&] {
-    for (LoneTransfer& t : transfers) testing::Measure(cache, t);
-  });
-  engine.run();
-  testing::ExpectAgree(transfers);
+  testing::MeasureAll(engine, platform->driver, cache, transfers);
 
   // Split-duplex host links: the flow and its ACKs take different halves,
   // no 1.05 — except from a host to itself, whose route (its link up, then

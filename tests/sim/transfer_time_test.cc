@@ -101,14 +101,8 @@ TEST(TransferTimeTest, Lv08LoneTransfersMatchSimGrid) {
 
   // Known values, independent of SimGrid: the formula as written down (to
   // rounding: the terms are not computed in the same order).
-  auto close = [](double got, double want) { EXPECT_NEAR(got, want, want * 1e-12); };
-  auto find = [&](const std::vector<LoneTransfer>& v, sg4::Host* from, sg4::Host* to, double bytes) {
-    for (const LoneTransfer& t : v) {
-      if (t.from == from && t.to == to && t.bytes == bytes) return t.analytic;
-    }
-    ADD_FAILURE() << "no such transfer";
-    return 0.0;
-  };
+  const auto close = testing::ExpectClose;
+  const auto find = testing::AnalyticOf;
   // Shared links both ways: 1.05 of the flow on each.
   close(find(transfers, lan0, lan1, 1e6), 100e-6 * 13.01 + 1.05 * 1e6 / (0.97 * 125e6));
   // The TCP window over the unfactored 50 ms, times the bandwidth factor.
